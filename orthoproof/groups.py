@@ -114,13 +114,22 @@ def exact_element(group: str, k: int, rng: np.random.Generator) -> np.ndarray:
     if group == "O":
         return rational_orthogonal(k, rng, reflect=True)
     if group == "signed-perm":
-        ident = np.eye(k, dtype=int)
-        for _ in range(100):
-            p = signed_permutation(k, rng)
-            if not np.array_equal(p.astype(int), ident):
-                return p
-        return p
+        return _moving_signed_permutation(k, rng)
     raise InvalidArgument.of("group", group, f"one of {GROUPS}")
+
+
+def _moving_signed_permutation(k: int, rng: np.random.Generator) -> np.ndarray:
+    """A signed permutation that flips a sign and, for k > 1, moves an axis.
+
+    A draw that only flipped signs would leave every sum in the same order and
+    could hide a dependence on the order of the hidden coordinates.
+    """
+    for _ in range(1000):
+        p = signed_permutation(k, rng)
+        moves = k == 1 or any(p[i, i] == 0 for i in range(k))
+        if moves and any(v < 0 for v in p.flat):
+            return p
+    raise AssertionError("unreachable: 1000 draws without a moving signed permutation")
 
 
 def is_orthogonal(p: Any) -> bool:

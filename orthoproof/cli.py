@@ -1,0 +1,189 @@
+"""The command line: ``orthoproof verify | claims | report``.
+
+The CLI owns the terminal: progress while the pipeline works, a one-screen
+summary afterwards. Exit status: 0 when every verdict equals its expected
+verdict, 1 when one differs, 2 for a usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from orthoproof import __version__
+from orthoproof.claims import CATALOGUE
+from orthoproof.errors import OrthoproofError
+from orthoproof.verdicts import ClaimResult
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
+STYLE = {"proved": "bold green", "holds": "green", "refuted": "bold red", "undecided": "yellow"}
+
+
+def _dps_list(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--dps={text!r}: expected comma-separated ints such as 30,60"
+        ) from None
+    return values
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orthoproof",
+        description="Prove, fuzz and measure the rotation symmetry of factorisation "
+        "models and their optimisers.",
+    )
+    parser.add_argument("--version", action="version", version=f"orthoproof {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    verify = commands.add_parser("verify", help="settle every claim on real input")
+    verify.add_argument("--data", help="co-occurrence file: .bin (GloVe), .mtx, .npy")
+    verify.add_argument("--vocab-size", type=int, default=40, help="words kept (default 40)")
+    verify.add_argument("--window", type=int, default=10, help="context window (default 10)")
+    verify.add_argument("--k", type=int, default=4, help="hidden dimension (default 4)")
+    verify.add_argument("--steps", type=int, default=50, help="trajectory steps (default 50)")
+    verify.add_argument(
+        "--dps", type=_dps_list, default=(30, 60), help="mpfr precisions (default 30,60)"
+    )
+    verify.add_argument("--seed", type=int, default=0)
+    verify.add_argument("--fuzz-examples", type=int, default=150)
+    verify.add_argument("--only", help="settle just this claim id (for replay)")
+    verify.add_argument(
+        "--stages",
+        default="proofs,fuzzing,trajectories",
+        help="comma-separated subset of proofs,fuzzing,trajectories",
+    )
+    verify.add_argument("--out", default="reports", help="report directory (default reports)")
+
+    commands.add_parser("claims", help="list the claim catalogue")
+
+    report = commands.add_parser("report", help="re-render report.md from a report.json")
+    report.add_argument("json", help="path of a report.json")
+    report.add_argument("--out", required=True, help="directory for report.md")
+    return parser
+
+
+def _summary_table(results: Sequence[ClaimResult]) -> Table:
+    table = Table(title="orthoproof verdicts", show_lines=False)
+    table.add_column("claim", no_wrap=True)
+    for column in ("group", "expected", "verdict", "evidence", ""):
+        table.add_column(column)
+    for r in results:
+        style = STYLE[str(r.verdict)]
+        kinds = ", ".join(sorted({e.kind for e in r.evidence})) or "none"
+        mark = "[green]✓[/]" if r.as_expected else "[bold red]✗ differs[/]"
+        table.add_row(r.id, r.group, str(r.expected), f"[{style}]{r.verdict}[/]", kinds, mark)
+    return table
+
+
+def _run_verify(args: argparse.Namespace, console: Console) -> int:
+    from orthoproof.report import write_reports
+    from orthoproof.verify import VerifyConfig, verify
+
+    config = VerifyConfig(
+        seed=args.seed,
+        data=args.data,
+        vocab_size=args.vocab_size,
+        window=args.window,
+        k=args.k,
+        steps=args.steps,
+        dps=tuple(args.dps),
+        fuzz_examples=args.fuzz_examples,
+        stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()),
+    )
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        console.print(f"[red]error:[/] --out={str(out)!r} exists and is not a directory")
+        return EXIT_USAGE
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[label]}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int, label: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, label="")
+            bar.update(tasks[stage], completed=done, total=total, label=label)
+
+        results, run = verify(config, progress=progress, only=args.only)
+
+    paths = write_reports(results, run, out)
+    console.print(_summary_table(results))
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
+    console.print(f"timings: {timings} (total {sum(run.timings.values()):.1f}s)")
+    console.print(f"reports: {paths['markdown']} and {paths['json']}")
+    if not results:
+        console.print("[bold red]no claim was settled[/]: nothing to check")
+        return EXIT_MISMATCH
+    mismatched = [r for r in results if not r.as_expected]
+    if mismatched:
+        console.print(f"[bold red]{len(mismatched)} verdict(s) differ from expected[/]")
+        return EXIT_MISMATCH
+    console.print(f"[green]all {len(results)} verdicts as expected[/]")
+    return EXIT_OK
+
+
+def _run_claims(console: Console) -> int:
+    table = Table(title="claim catalogue")
+    for column in ("claim", "group", "expected", "statement"):
+        table.add_column(column)
+    for spec in CATALOGUE:
+        table.add_row(spec.id, spec.group, str(spec.expected), spec.statement)
+    console.print(table)
+    return EXIT_OK
+
+
+def _run_report(args: argparse.Namespace, console: Console) -> int:
+    from orthoproof.report import load_document, render_markdown, write_text_atomic
+
+    doc = load_document(args.json)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        console.print(f"[red]error:[/] --out={str(out)!r} exists and is not a directory")
+        return EXIT_USAGE
+    out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out / "report.md", render_markdown(doc))
+    console.print(f"wrote {out / 'report.md'}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``orthoproof`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    # Logs and CI pipes are not terminals: give the summary table room there
+    # so claim ids are not cut.
+    console = Console() if sys.stdout.isatty() else Console(width=130)
+    try:
+        if args.command == "verify":
+            return _run_verify(args, console)
+        if args.command == "claims":
+            return _run_claims(console)
+        return _run_report(args, console)
+    except OrthoproofError as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted; no report was written[/]")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

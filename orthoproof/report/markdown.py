@@ -1,0 +1,264 @@
+"""The Markdown report, rendered from the JSON document alone.
+
+Rendering only from the document means any stored ``report.json`` can be turned
+into Markdown again later, by a newer orthoproof if need be. Wall-clock timings
+are the one part of a run that differs between otherwise identical runs, so
+they go last, under their own heading: everything before the ``Timings``
+heading is reproducible byte for byte from the same seed, input and versions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from orthoproof.errors import OrthoproofError
+from orthoproof.report.schema import VERDICTS, validate
+
+__all__ = ["MAX_BLOCK_LINES", "TIMINGS_HEADING", "render_markdown"]
+
+#: Longest JSON block shown in full; longer ones are cut, since report.json keeps
+#: the whole value and a reader scrolling past a page of numbers learns nothing.
+MAX_BLOCK_LINES = 60
+#: Longest line kept whole inside a JSON block (long strings, e.g. polynomials).
+MAX_LINE_CHARS = 200
+TIMINGS_HEADING = "## Timings"
+
+_INTRO = (
+    "This report records what orthoproof established about the rotation symmetry "
+    "of a matrix-factorisation model `X ≈ AᵀB` and of the optimisers and "
+    "initialisations that train it. Each claim states that something is unchanged, "
+    "or moves in step, when the hidden space is rotated, `(A, B) → (PA, PB)`. A "
+    "claim is *proved* when a symbolic proof passed an independent check, *holds* "
+    "when strong numerical evidence supports it, *refuted* when a certified "
+    "counterexample exists, and *undecided* otherwise. Every verdict is compared "
+    "with the one the catalogue expects; the run passes only if all of them agree. "
+    "Everything above the Timings section depends only on the seed, the input "
+    "and the software versions."
+)
+
+
+def render_markdown(doc: Mapping[str, Any]) -> str:
+    """Render a JSON report document as Markdown.
+
+    Parameters
+    ----------
+    doc
+        A document as built by :func:`orthoproof.report.report_document` or read
+        by :func:`orthoproof.report.load_document`.
+
+    Returns
+    -------
+    str
+        The Markdown text, ending with a newline.
+
+    Raises
+    ------
+    OrthoproofError
+        If ``doc`` breaks the report schema.
+    """
+    problems = validate(doc)
+    if problems:
+        raise OrthoproofError(f"cannot render an invalid report: {problems[0]}")
+    sections = [
+        f"# orthoproof report\n\n{_INTRO}",
+        _run_section(doc),
+        _summary_section(doc["summary"], doc["claims"]),
+        "## Claims",
+        *(_claim_section(claim) for claim in doc["claims"]),
+        _timings_section(doc["run"]["timings"]),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _run_section(doc: Mapping[str, Any]) -> str:
+    run = doc["run"]
+    m, n = run["input"]["shape"]
+    lines = [
+        "## Run",
+        "",
+        f"- Seed: {_code(str(run['seed']))}",
+        f"- Input: {_code(run['input']['source'])}, shape {m} × {n}",
+        f"- Input SHA-256: {_code(run['input']['sha256'])}",
+        f"- orthoproof {doc['orthoproof']}, report schema {doc['schema']}",
+        "",
+        "### Versions",
+        "",
+        *_table(("package", "version"), run["versions"].items()),
+        "",
+        "### Configuration",
+        "",
+    ]
+    config = [(_code(k), _code(_compact(v))) for k, v in run["config"].items()]
+    lines += _table(("setting", "value"), config) if config else ["(none)"]
+    return "\n".join(lines)
+
+
+def _summary_section(summary: Mapping[str, Any], claims: list[Any]) -> str:
+    counts = ", ".join(f"{v} {summary['by_verdict'][v]}" for v in VERDICTS)
+    outcome = "✓ all as expected" if summary["ok"] else "✗ not all as expected"
+    rows = [
+        (
+            _code(c["id"]),
+            c["group"],
+            c["expected"],
+            c["verdict"],
+            _mark(c["as_expected"]),
+        )
+        for c in claims
+    ]
+    header = ("claim", "group", "expected", "verdict", "as expected")
+    return "\n".join(
+        [
+            "## Summary",
+            "",
+            f"**{outcome}**: {summary['as_expected']} of {summary['claims']} claims "
+            f"as expected ({counts}).",
+            "",
+            *_table(header, rows),
+        ]
+    )
+
+
+def _claim_section(claim: Mapping[str, Any]) -> str:
+    lines = [
+        # The same claim id can be checked under several groups, hence both.
+        f"### {_code(claim['id'])} under {_one_line(claim['group'])}",
+        "",
+        _one_line(claim["statement"]),
+        "",
+        f"- Expected: {claim['expected']}",
+        f"- Verdict: **{claim['verdict']}** {_mark(claim['as_expected'])}",
+        "",
+        "Evidence:",
+        "",
+    ]
+    evidence = claim["evidence"]
+    lines += [line for item in evidence for line in _evidence(item)] or ["- (none)"]
+    return "\n".join(lines)
+
+
+def _evidence(item: Mapping[str, Any]) -> list[str]:
+    lines = [f"- **{item['kind']}**: {item['verdict']}"]
+    lines.append(f"  - Summary: {_one_line(item['summary'])}")
+    if item.get("dimensions"):
+        dims = ", ".join(f"{k}={v}" for k, v in item["dimensions"].items())
+        lines.append(f"  - Dimensions: {dims}")
+    if item.get("precision"):
+        lines.append(f"  - Precision (dps): {', '.join(map(str, item['precision']))}")
+    if item.get("errors"):
+        lines.append(f"  - Errors: {', '.join(map(_scientific, item['errors']))}")
+    for key, label in (
+        ("counterexample", "Counterexample"),
+        ("certificate", "Certificate"),
+        ("details", "Details"),
+    ):
+        if item.get(key):
+            lines += [f"  - {label}:", "", *_json_block(item[key], indent="    ")]
+    return lines
+
+
+def _timings_section(timings: Mapping[str, float]) -> str:
+    rows = [(stage, f"{seconds:.3f}") for stage, seconds in timings.items()]
+    rows.append(("**total**", f"**{sum(timings.values()):.3f}**"))
+    return "\n".join(
+        [
+            "---",
+            "",
+            TIMINGS_HEADING,
+            "",
+            "Wall-clock seconds per stage, in the order the stages ran. They vary "
+            "from run to run, which is why they are kept apart from the rest.",
+            "",
+            *_table(("stage", "seconds"), rows, align=("---", "---:")),
+        ]
+    )
+
+
+def _table(
+    header: tuple[str, ...],
+    rows: Iterable[tuple[str, ...]],
+    align: tuple[str, ...] | None = None,
+) -> list[str]:
+    """A GitHub-flavoured Markdown table; ``|`` in cells is escaped."""
+    lines = [_row(header), _row(align or tuple("---" for _ in header))]
+    return lines + [_row(tuple(_cell(cell) for cell in row)) for row in rows]
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _cell(text: str) -> str:
+    # A table cell ends at a bare pipe even inside a code span (GFM), and a
+    # newline would end the whole row.
+    return _one_line(text).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks inside ``text``."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _json_block(value: Any, indent: str) -> list[str]:
+    """A fenced JSON block, cut to :data:`MAX_BLOCK_LINES` lines."""
+    body = _pretty(value).splitlines()
+    shown = [_clip(line) for line in body[:MAX_BLOCK_LINES]]
+    longest = max((len(run) for run in re.findall(r"`+", "\n".join(shown))), default=0)
+    fence = "`" * max(3, longest + 1)
+    lines = [fence + "json", *shown, fence]
+    if len(body) > MAX_BLOCK_LINES:
+        hidden = len(body) - MAX_BLOCK_LINES
+        lines += ["", f"({hidden} more lines not shown; report.json has them all.)"]
+    return [indent + line if line else "" for line in lines]
+
+
+def _pretty(value: Any, pad: str = "") -> str:
+    """Indented JSON that keeps each list of numbers on one line.
+
+    ``json.dumps(indent=2)`` gives every matrix entry a line of its own, so a
+    4 × 4 group element alone would fill a third of a block; one row a line
+    keeps matrices readable as matrices. The result is still valid JSON.
+    """
+    inner = pad + "  "
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{_compact(k)}: {_pretty(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and any(isinstance(v, dict | list) and v for v in value):
+        items = [inner + _pretty(v, inner) for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return _compact(value)
+
+
+def _clip(line: str) -> str:
+    if len(line) <= MAX_LINE_CHARS:
+        return line
+    return f"{line[:MAX_LINE_CHARS]}… ({len(line) - MAX_LINE_CHARS} characters cut)"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _scientific(error: float | str) -> str:
+    """Short scientific notation; non-finite errors arrive as strings already."""
+    if isinstance(error, str):
+        return error
+    try:
+        return f"{float(error):.2e}"
+    except OverflowError:
+        # An integer too large for a float is still a measurement worth showing.
+        return str(error)
+
+
+def _mark(as_expected: bool) -> str:
+    return "✓" if as_expected else "✗"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
