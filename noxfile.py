@@ -27,7 +27,13 @@ def tests(session: nox.Session) -> None:
     """Run the fast test suite (the README's test command)."""
     session.install("-e", ".[test]")
     _versions(session)
-    session.run("pytest", "-m", "not slow", *session.posargs, env={"ORTHOPROOF_HYPOTHESIS_PROFILE": "ci"})
+    session.run(
+        "pytest",
+        "-m",
+        "not slow",
+        *session.posargs,
+        env={"ORTHOPROOF_HYPOTHESIS_PROFILE": "ci"},
+    )
 
 
 @nox.session(python=PYTHON)

@@ -72,7 +72,7 @@ class Backend:
         return contextlib.nullcontext()
 
     def number(self, value: Any) -> Any:
-        """Convert one float, int, Fraction or decimal string exactly, or once rounded."""
+        """Convert a float, int, Fraction or decimal string, exactly or rounded once."""
         raise NotImplementedError
 
     def asarray(self, values: Any) -> Array:
@@ -155,7 +155,9 @@ def _as_fraction(value: Any) -> Fraction:
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, gmpy2.mpq):
         return Fraction(int(value.numerator), int(value.denominator))
-    raise InvalidArgument.of("value", value, "an int, float, Fraction or decimal string")
+    raise InvalidArgument.of(
+        "value", value, "an int, float, Fraction or decimal string"
+    )
 
 
 class Float64Backend(Backend):

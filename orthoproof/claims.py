@@ -15,9 +15,10 @@ from orthoproof.verdicts import Verdict
 
 __all__ = [
     "CATALOGUE",
-    "ClaimSpec",
     "TRAJECTORY_EXPECTED",
+    "ClaimSpec",
     "claim",
+    "expected_for",
     "trajectory_claim_id",
 ]
 
@@ -104,6 +105,17 @@ CATALOGUE: tuple[ClaimSpec, ...] = (
     ),
     *_trajectory_claims("glove"),
 )
+
+
+def expected_for(spec: ClaimSpec, k: int) -> Verdict:
+    """The expected verdict of ``spec`` when the hidden dimension is ``k``.
+
+    O(1) is {+1, −1}, a group of sign flips, under which every per-coordinate
+    optimiser is equivariant; so at k = 1 no trajectory claim can be refuted.
+    """
+    if k == 1 and spec.id.startswith("trajectory-equivariance/"):
+        return Verdict.HOLDS
+    return spec.expected
 
 
 def claim(claim_id: str, group: str = "O") -> ClaimSpec:

@@ -26,7 +26,12 @@ from orthoproof.verdicts import ClaimResult
 __all__ = ["main"]
 
 EXIT_OK, EXIT_MISMATCH, EXIT_USAGE = 0, 1, 2
-STYLE = {"proved": "bold green", "holds": "green", "refuted": "bold red", "undecided": "yellow"}
+STYLE = {
+    "proved": "bold green",
+    "holds": "green",
+    "refuted": "bold red",
+    "undecided": "yellow",
+}
 
 
 def _dps_list(text: str) -> tuple[int, ...]:
@@ -45,18 +50,32 @@ def _parser() -> argparse.ArgumentParser:
         description="Prove, fuzz and measure the rotation symmetry of factorisation "
         "models and their optimisers.",
     )
-    parser.add_argument("--version", action="version", version=f"orthoproof {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"orthoproof {__version__}"
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more")
     commands = parser.add_subparsers(dest="command", required=True)
 
     verify = commands.add_parser("verify", help="settle every claim on real input")
     verify.add_argument("--data", help="co-occurrence file: .bin (GloVe), .mtx, .npy")
-    verify.add_argument("--vocab-size", type=int, default=40, help="words kept (default 40)")
-    verify.add_argument("--window", type=int, default=10, help="context window (default 10)")
-    verify.add_argument("--k", type=int, default=4, help="hidden dimension (default 4)")
-    verify.add_argument("--steps", type=int, default=50, help="trajectory steps (default 50)")
     verify.add_argument(
-        "--dps", type=_dps_list, default=(30, 60), help="mpfr precisions (default 30,60)"
+        "--vocab-size",
+        type=int,
+        default=None,
+        help="words kept (default: 40 of the built-in corpus, all of a file)",
+    )
+    verify.add_argument(
+        "--window", type=int, default=10, help="context window (default 10)"
+    )
+    verify.add_argument("--k", type=int, default=4, help="hidden dimension (default 4)")
+    verify.add_argument(
+        "--steps", type=int, default=50, help="trajectory steps (default 50)"
+    )
+    verify.add_argument(
+        "--dps",
+        type=_dps_list,
+        default=(30, 60),
+        help="mpfr precisions (default 30,60)",
     )
     verify.add_argument("--seed", type=int, default=0)
     verify.add_argument("--fuzz-examples", type=int, default=150)
@@ -66,11 +85,15 @@ def _parser() -> argparse.ArgumentParser:
         default="proofs,fuzzing,trajectories",
         help="comma-separated subset of proofs,fuzzing,trajectories",
     )
-    verify.add_argument("--out", default="reports", help="report directory (default reports)")
+    verify.add_argument(
+        "--out", default="reports", help="report directory (default reports)"
+    )
 
     commands.add_parser("claims", help="list the claim catalogue")
 
-    report = commands.add_parser("report", help="re-render report.md from a report.json")
+    report = commands.add_parser(
+        "report", help="re-render report.md from a report.json"
+    )
     report.add_argument("json", help="path of a report.json")
     report.add_argument("--out", required=True, help="directory for report.md")
     return parser
@@ -85,7 +108,9 @@ def _summary_table(results: Sequence[ClaimResult]) -> Table:
         style = STYLE[str(r.verdict)]
         kinds = ", ".join(sorted({e.kind for e in r.evidence})) or "none"
         mark = "[green]✓[/]" if r.as_expected else "[bold red]✗ differs[/]"
-        table.add_row(r.id, r.group, str(r.expected), f"[{style}]{r.verdict}[/]", kinds, mark)
+        table.add_row(
+            r.id, r.group, str(r.expected), f"[{style}]{r.verdict}[/]", kinds, mark
+        )
     return table
 
 
@@ -106,11 +131,19 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
     )
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        console.print(f"[red]error:[/] --out={str(out)!r} exists and is not a directory")
+        console.print(
+            f"[red]error:[/] --out={str(out)!r} exists and is not a directory"
+        )
         return EXIT_USAGE
 
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[label]}"))
-    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[label]}"),
+    )
+    with Progress(
+        *columns, TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int, label: str) -> None:
@@ -152,7 +185,9 @@ def _run_report(args: argparse.Namespace, console: Console) -> int:
     doc = load_document(args.json)
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        console.print(f"[red]error:[/] --out={str(out)!r} exists and is not a directory")
+        console.print(
+            f"[red]error:[/] --out={str(out)!r} exists and is not a directory"
+        )
         return EXIT_USAGE
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "report.md", render_markdown(doc))

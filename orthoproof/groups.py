@@ -64,14 +64,24 @@ def cayley(skew: Any) -> np.ndarray:
     """
     s = np.asarray(skew, dtype=object)
     k = s.shape[0]
-    if s.ndim != 2 or s.shape != (k, k) or any(s[i, j] != -s[j, i] for i in range(k) for j in range(k)):
+    if (
+        s.ndim != 2
+        or s.shape != (k, k)
+        or any(s[i, j] != -s[j, i] for i in range(k) for j in range(k))
+    ):
         raise InvalidArgument.of("skew", s.tolist(), "a square matrix with Sᵀ = −S")
-    fq = [[flint.fmpq(Fraction(v).numerator, Fraction(v).denominator) for v in row] for row in s]
+    fq = [
+        [flint.fmpq(Fraction(v).numerator, Fraction(v).denominator) for v in row]
+        for row in s
+    ]
     ident = flint.fmpq_mat(k, k, [int(i == j) for i in range(k) for j in range(k)])
     sm = flint.fmpq_mat(k, k, [v for row in fq for v in row])
     p = (ident - sm) * (ident + sm).inv()
     return np.array(
-        [[Fraction(int(p[i, j].p), int(p[i, j].q)) for j in range(k)] for i in range(k)],
+        [
+            [Fraction(int(p[i, j].p), int(p[i, j].q)) for j in range(k)]
+            for i in range(k)
+        ],
         dtype=object,
     )
 
@@ -88,7 +98,9 @@ def rational_orthogonal(
     skew = np.zeros((k, k), dtype=object)
     for i in range(k):
         for j in range(i + 1, k):
-            value = Fraction(int(rng.integers(-spread, spread + 1)), int(rng.integers(1, spread + 1)))
+            value = Fraction(
+                int(rng.integers(-spread, spread + 1)), int(rng.integers(1, spread + 1))
+            )
             skew[i, j], skew[j, i] = value, -value
     p = cayley(skew)
     if reflect:
@@ -100,7 +112,9 @@ def signed_permutation(k: int, rng: np.random.Generator) -> np.ndarray:
     """A uniformly drawn signed permutation matrix, exact (int entries)."""
     k = _check_k(k)
     p = np.full((k, k), Fraction(0), dtype=object)
-    for row, (col, sign) in enumerate(zip(rng.permutation(k), rng.choice([-1, 1], size=k), strict=True)):
+    for row, (col, sign) in enumerate(
+        zip(rng.permutation(k), rng.choice([-1, 1], size=k), strict=True)
+    ):
         p[row, int(col)] = Fraction(int(sign))
     return p
 
@@ -112,10 +126,25 @@ def exact_element(group: str, k: int, rng: np.random.Generator) -> np.ndarray:
     components of O(k) are exercised and no coordinate axis is kept.
     """
     if group == "O":
-        return rational_orthogonal(k, rng, reflect=True)
+        return _generic_orthogonal(k, rng)
     if group == "signed-perm":
         return _moving_signed_permutation(k, rng)
     raise InvalidArgument.of("group", group, f"one of {GROUPS}")
+
+
+def _generic_orthogonal(k: int, rng: np.random.Generator) -> np.ndarray:
+    """An exact element of O(k) with no zero entry (for k ≥ 2).
+
+    A rotation whose Cayley parameters happen to vanish is a signed
+    permutation, under which per-coordinate optimisers are equivariant: such a
+    draw would test the wrong group. Requiring every entry to be nonzero rules
+    out every signed permutation and every block that keeps an axis.
+    """
+    for _ in range(1000):
+        p = rational_orthogonal(k, rng, reflect=True)
+        if k == 1 or all(v != 0 for v in p.flat):
+            return p
+    raise AssertionError("unreachable: 1000 draws without a generic rotation")
 
 
 def _moving_signed_permutation(k: int, rng: np.random.Generator) -> np.ndarray:
@@ -153,4 +182,7 @@ def squared(p: Any) -> np.ndarray:
 def act(xp: Backend, p: Any, params: Mapping[str, Any]) -> dict[str, Any]:
     """Apply the group element ``p`` to the hidden arrays of ``params``."""
     pm = xp.asarray(p)
-    return {name: (pm @ value if name in HIDDEN else value) for name, value in params.items()}
+    return {
+        name: (pm @ value if name in HIDDEN else value)
+        for name, value in params.items()
+    }

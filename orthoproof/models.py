@@ -55,7 +55,9 @@ class Model:
         self.target = np.asarray(target, dtype=object)
         if self.weights.ndim != 2 or self.weights.shape != self.target.shape:
             raise InvalidArgument.of(
-                "weights", self.weights.shape, f"a 2-D array shaped like target {self.target.shape}"
+                "weights",
+                self.weights.shape,
+                f"a 2-D array shaped like target {self.target.shape}",
             )
 
     @property
@@ -81,7 +83,9 @@ class Model:
         g = weights * r
         return (g * r).sum() / 2, g
 
-    def loss(self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None) -> Any:
+    def loss(
+        self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None
+    ) -> Any:
         data = data if data is not None else self.data(xp)
         return self.product_gradient(xp, params, data)[0]
 
@@ -146,7 +150,9 @@ class L1Penalised(Model):
     def bias_gradient(self, g: Any) -> dict[str, Any]:
         return self.inner.bias_gradient(g)
 
-    def loss(self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None) -> Any:
+    def loss(
+        self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None
+    ) -> Any:
         lam = xp.number(self.strength)
         return self.inner.loss(xp, params, data) + lam * xp.abs(params["A"]).sum()
 
@@ -170,7 +176,9 @@ class ReluHidden(Model):
     def _relu(self, xp: Backend, a: Any) -> Any:
         return (a + xp.abs(a)) / 2
 
-    def loss(self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None) -> Any:
+    def loss(
+        self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None
+    ) -> Any:
         data = data if data is not None else self.data(xp)
         rectified = dict(params, A=self._relu(xp, params["A"]))
         return self.inner.loss(xp, rectified, data)
@@ -191,7 +199,9 @@ def check_params(model: Model, params: Params) -> int:
     m, n = model.shape
     for name in ("A", "B", *model.extra):
         if name not in params:
-            raise InvalidArgument.of("params", sorted(params), f"names A, B and {model.extra}")
+            raise InvalidArgument.of(
+                "params", sorted(params), f"names A, B and {model.extra}"
+            )
     a, b = np.shape(params["A"]), np.shape(params["B"])
     if len(a) != 2 or len(b) != 2 or a[0] != b[0] or a[1] != m or b[1] != n:
         raise InvalidArgument.of("params", {"A": a, "B": b}, f"A k×{m} and B k×{n}")

@@ -32,12 +32,12 @@ from orthoproof.models import HIDDEN
 
 __all__ = [
     "OPTIMISERS",
+    "SGD",
     "Adagrad",
     "Adam",
     "GloveAdagrad",
     "Momentum",
     "Optimiser",
-    "SGD",
     "act_state",
     "optimiser_by_name",
 ]
@@ -76,7 +76,11 @@ class Optimiser:
         return xp.zeros(np.shape(value))
 
     def step(
-        self, xp: Backend, params: Mapping[str, Any], grads: Mapping[str, Any], state: State
+        self,
+        xp: Backend,
+        params: Mapping[str, Any],
+        grads: Mapping[str, Any],
+        state: State,
     ) -> tuple[dict[str, Any], State]:
         raise NotImplementedError
 
@@ -128,7 +132,9 @@ class Adagrad(Optimiser):
     def step(self, xp, params, grads, state):  # type: ignore[no-untyped-def]
         lr, eps = self.h(xp, "lr"), self.h(xp, "eps")
         acc = {n: state["sum"][n] + grads[n] * grads[n] for n in params}
-        new = {n: v - lr * grads[n] / (xp.sqrt(acc[n]) + eps) for n, v in params.items()}
+        new = {
+            n: v - lr * grads[n] / (xp.sqrt(acc[n]) + eps) for n, v in params.items()
+        }
         return new, {"t": state["t"] + 1, "sum": acc}
 
 
@@ -154,10 +160,8 @@ class GloveAdagrad(Optimiser):
         lr = self.h(xp, "lr")
         new, acc = {}, {}
         for n, v in params.items():
-            if n in HIDDEN:
-                u = lr * xp.clip(grads[n], self.hyper["clip"])
-            else:
-                u = grads[n]
+            # GloVe clips and scales the vector gradients only, not the biases'.
+            u = lr * xp.clip(grads[n], self.hyper["clip"]) if n in HIDDEN else grads[n]
             new[n] = v - u / xp.sqrt(state["gradsq"][n])
             acc[n] = state["gradsq"][n] + u * u
         return new, {"t": state["t"] + 1, "gradsq": acc}
@@ -178,7 +182,8 @@ class Adam(Optimiser):
         v = {n: b2 * state["v"][n] + (one - b2) * grads[n] * grads[n] for n in params}
         c1, c2 = one - b1**t, one - b2**t
         new = {
-            n: p - lr * (m[n] / c1) / (xp.sqrt(v[n] / c2) + eps) for n, p in params.items()
+            n: p - lr * (m[n] / c1) / (xp.sqrt(v[n] / c2) + eps)
+            for n, p in params.items()
         }
         return new, {"t": t, "m": m, "v": v}
 

@@ -76,11 +76,15 @@ def classify_scaling(dps: Sequence[int], deviations: Sequence[float]) -> Scaling
     if any(not math.isfinite(v) or v < 0 for v in deviations):
         return Scaling("unclear", None, dps, deviations, "a deviation is not finite")
     if all(v == 0 for v in deviations):
-        return Scaling("exact-zero", None, dps, deviations, "no deviation at any precision")
+        return Scaling(
+            "exact-zero", None, dps, deviations, "no deviation at any precision"
+        )
 
     # An exact zero at high precision means "below the rounding unit there";
     # place it at that unit so the fit still sees the fall.
-    floored = [v if v > 0 else 10.0 ** (-d) for d, v in zip(dps, deviations, strict=True)]
+    floored = [
+        v if v > 0 else 10.0 ** (-d) for d, v in zip(dps, deviations, strict=True)
+    ]
     slope = _fit_slope(dps, floored)
     top = floored[int(np.argmax(dps))]
     half_top = 10.0 ** (-max(dps) / 2)
@@ -89,7 +93,9 @@ def classify_scaling(dps: Sequence[int], deviations: Sequence[float]) -> Scaling
         reason = f"deviation falls {-slope:.2f} digits per digit of precision"
         return Scaling("shrinks", slope, dps, deviations, reason)
     if abs(slope) <= BROKEN_SLOPE and top >= half_top:
-        reason = f"deviation stays at {top:.3e} whatever the precision (slope {slope:+.3f})"
+        reason = (
+            f"deviation stays at {top:.3e} whatever the precision (slope {slope:+.3f})"
+        )
         return Scaling("persists", slope, dps, deviations, reason)
     reason = f"slope {slope:+.3f} with deviation {top:.3e} at {max(dps)} digits"
     return Scaling("unclear", slope, dps, deviations, reason)

@@ -40,11 +40,17 @@ def matrix_text(p: Any) -> list[list[str]]:
     return [[str(v) for v in row] for row in p]
 
 
-def _scaling_evidence(pairs: Sequence[TrajectoryPair], optimiser: Optimiser) -> Evidence:
+def _scaling_evidence(
+    pairs: Sequence[TrajectoryPair], optimiser: Optimiser
+) -> Evidence:
     dps = tuple(int(pr.dps or 0) for pr in pairs)
     deviations = tuple(pr.deviation for pr in pairs)
     scaling = classify_scaling(dps, deviations)
-    verdict = Verdict.HOLDS if scaling.kind in ("shrinks", "exact-zero") else Verdict.UNDECIDED
+    verdict = (
+        Verdict.HOLDS
+        if scaling.kind in ("shrinks", "exact-zero")
+        else Verdict.UNDECIDED
+    )
     return Evidence(
         kind="trajectory",
         verdict=verdict,
@@ -57,7 +63,9 @@ def _scaling_evidence(pairs: Sequence[TrajectoryPair], optimiser: Optimiser) -> 
             "steps": pairs[0].steps,
             "optimiser": {"name": optimiser.name, **optimiser.hyper},
             "final_loss": pairs[-1].final_loss,
-            "curves": {str(pr.dps): [list(point) for point in pr.curve] for pr in pairs},
+            "curves": {
+                str(pr.dps): [list(point) for point in pr.curve] for pr in pairs
+            },
         },
     )
 

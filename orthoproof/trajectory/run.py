@@ -46,7 +46,9 @@ class TrajectoryPair:
     final_loss: float
 
 
-def squared_distance(xp: Backend, left: Mapping[str, Any], right: Mapping[str, Any]) -> Any:
+def squared_distance(
+    xp: Backend, left: Mapping[str, Any], right: Mapping[str, Any]
+) -> Any:
     """Σ (left − right)² over every entry of every parameter, in ``xp``."""
     total = xp.number(0)
     for name in left:
@@ -56,7 +58,11 @@ def squared_distance(xp: Backend, left: Mapping[str, Any], right: Mapping[str, A
 
 
 def _relative(xp: Backend, sq: Any, reference: Mapping[str, Any]) -> float:
-    size = float(xp.to_float(squared_distance(xp, reference, {n: 0 * v for n, v in reference.items()})))
+    size = float(
+        xp.to_float(
+            squared_distance(xp, reference, {n: 0 * v for n, v in reference.items()})
+        )
+    )
     return float(np.sqrt(max(float(xp.to_float(sq)), 0.0) / max(size, 1e-300)))
 
 
@@ -91,7 +97,9 @@ def run_pair(
         state_p = act_state(xp, optimiser, p, state)
 
         for t in range(1, steps + 1):
-            theta, state = optimiser.step(xp, theta, model.gradient(xp, theta, data), state)
+            theta, state = optimiser.step(
+                xp, theta, model.gradient(xp, theta, data), state
+            )
             theta_p, state_p = optimiser.step(
                 xp, theta_p, model.gradient(xp, theta_p, data), state_p
             )
@@ -103,7 +111,9 @@ def run_pair(
         deviation = _relative(xp, sq, theta)
         final_loss = float(xp.to_float(model.loss(xp, theta, data)))
 
-    log.debug("%s %s: deviation %.3e after %d steps", optimiser.name, xp, deviation, steps)
+    log.debug(
+        "%s %s: deviation %.3e after %d steps", optimiser.name, xp, deviation, steps
+    )
     return TrajectoryPair(
         backend=xp.name,
         dps=xp.dps,

@@ -1,0 +1,169 @@
+"""The command line: exit statuses, bad input, reports never half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from orthoproof.cli import main
+
+FAST = ["--stages", "trajectories", "--vocab-size", "10", "--k", "2", "--steps", "4"]
+
+
+def _verify(tmp_path: Path, *extra: str) -> int:
+    return main(["verify", *FAST, "--out", str(tmp_path / "out"), *extra])
+
+
+def test_verify_trajectories_writes_reports_and_exits_zero(tmp_path: Path) -> None:
+    """A small trajectory-only run settles every trajectory claim as expected."""
+    assert _verify(tmp_path) == 0
+    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    verdicts = {(c["id"], c["group"]): c["verdict"] for c in doc["claims"]}
+    assert verdicts[("trajectory-equivariance/adam/glove", "O")] == "refuted"
+    assert verdicts[("trajectory-equivariance/sgd/glove", "O")] == "holds"
+    assert verdicts[("trajectory-equivariance/adam/glove", "signed-perm")] == "holds"
+    assert doc["run"]["input"]["shape"] == [10, 10]
+    assert len(doc["run"]["input"]["sha256"]) == 64
+    assert (tmp_path / "out" / "report.md").read_text().count(
+        "trajectory-equivariance"
+    ) >= 10
+
+
+def test_only_replays_one_claim(tmp_path: Path) -> None:
+    """--only settles just the named claim, under each of its groups."""
+    assert _verify(tmp_path, "--only", "trajectory-equivariance/sgd/glove") == 0
+    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert {c["id"] for c in doc["claims"]} == {"trajectory-equivariance/sgd/glove"}
+    assert {c["group"] for c in doc["claims"]} == {"O", "signed-perm"}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--k", "0"], "k=0"),
+        (["--k", "11"], "k=11"),
+        (["--vocab-size", "0"], "vocab_size=0"),
+        (["--dps", "30"], "dps="),
+        (["--stages", "nonsense"], "stages="),
+        (["--only", "no-such-claim"], "only="),
+        (["--data", "/nonexistent/cooccur.bin"], "cooccur.bin"),
+    ],
+)
+def test_bad_arguments_exit_two_and_name_the_cause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], fragment: str
+) -> None:
+    """Each bad argument gives exit status 2, a message naming it, and no report."""
+    assert _verify(tmp_path, *args) == 2
+    assert fragment in capsys.readouterr().out.replace("\n", "")
+    assert not (tmp_path / "out").exists()
+
+
+def _write_bin(path: Path, records: list[tuple[int, int, float]]) -> Path:
+    dtype = np.dtype([("word", "<i4"), ("context", "<i4"), ("value", "<f8")])
+    np.array(records, dtype=dtype).tofile(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("records", "cut", "fragment"),
+    [
+        ([(1, 1, 2.0), (1, 2, 1.0), (2, 1, 1.0), (2, 2, 3.0)], 5, "truncated"),
+        ([(1, 1, 2.0), (1, 2, float("nan")), (2, 1, 1.0), (2, 2, 3.0)], 0, "nan"),
+        ([(1, 1, 2.0), (1, 2, -1.0), (2, 1, 1.0), (2, 2, 3.0)], 0, "-1"),
+    ],
+)
+def test_broken_data_files_are_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    records: list[tuple[int, int, float]],
+    cut: int,
+    fragment: str,
+) -> None:
+    """A truncated file, a NaN count or a negative count stops the run with exit 2."""
+    path = _write_bin(tmp_path / "cooccur.bin", records)
+    if cut:
+        path.write_bytes(path.read_bytes()[:-cut])
+    status = main(
+        [
+            "verify",
+            "--stages",
+            "trajectories",
+            "--k",
+            "1",
+            "--steps",
+            "2",
+            "--data",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    assert status == 2
+    assert fragment in capsys.readouterr().out.lower().replace("\n", "")
+    assert not (tmp_path / "out").exists()
+
+
+def test_user_file_runs_end_to_end(tmp_path: Path) -> None:
+    """A user's GloVe .bin file is read, hashed and trained on."""
+    rng = np.random.default_rng(3)
+    records = [
+        (i, j, float(rng.integers(1, 200))) for i in range(1, 7) for j in range(1, 7)
+    ]
+    path = _write_bin(tmp_path / "cooccur.bin", records)
+    status = main(
+        [
+            "verify",
+            "--stages",
+            "trajectories",
+            "--k",
+            "2",
+            "--steps",
+            "3",
+            "--data",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    assert status == 0
+    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert doc["run"]["input"]["shape"] == [6, 6]
+    assert doc["run"]["input"]["source"].endswith("cooccur.bin")
+
+
+def test_out_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
+    """--out naming an existing file exits 2 and leaves that file as it was."""
+    target = tmp_path / "out"
+    target.write_text("keep me")
+    assert _verify(tmp_path) == 2
+    assert target.read_text() == "keep me"
+
+
+def test_report_rerenders_markdown_from_json(tmp_path: Path) -> None:
+    """`orthoproof report` rebuilds report.md from report.json alone, identically."""
+    assert _verify(tmp_path) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(tmp_path / "out" / "report.json"),
+                "--out",
+                str(tmp_path / "again"),
+            ]
+        )
+        == 0
+    )
+    first = (tmp_path / "out" / "report.md").read_text()
+    assert (tmp_path / "again" / "report.md").read_text() == first
+
+
+def test_claims_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    """`orthoproof claims` prints every claim id of the catalogue."""
+    from orthoproof.claims import CATALOGUE
+
+    assert main(["claims"]) == 0
+    out = capsys.readouterr().out
+    assert all(spec.id in out for spec in CATALOGUE)
