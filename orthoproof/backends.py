@@ -150,7 +150,12 @@ def _as_fraction(value: Any) -> Fraction:
             raise InvalidArgument.of("value", value, "a finite number")
         return Fraction(float(value))
     if isinstance(value, str):
-        return Fraction(value)
+        try:
+            return Fraction(value)
+        except ValueError:
+            raise InvalidArgument.of(
+                "value", value, "a decimal or p/q string"
+            ) from None
     if isinstance(value, sympy.Rational):
         return Fraction(int(value.p), int(value.q))
     if isinstance(value, gmpy2.mpq):
@@ -167,13 +172,31 @@ class Float64Backend(Backend):
     prec = 53
 
     def number(self, value: Any) -> Any:
-        return float(_as_fraction(value)) if not isinstance(value, float) else value
+        q = _as_fraction(value)
+        if isinstance(value, float):
+            return value  # finite (checked above) and already exact
+        try:
+            return float(q)
+        except OverflowError:
+            raise InvalidArgument.of(
+                "value", value, "a number within float64's range"
+            ) from None
 
     def asarray(self, values: Any) -> Array:
+        source = np.asarray(values)
+        if source.dtype.kind in "fiub":
+            out = source.astype(float)
+            if not np.all(np.isfinite(out)):
+                raise InvalidArgument.of(
+                    "values", "array with NaN or inf", "finite numbers"
+                )
+            return out
         source = np.asarray(values, dtype=object)
-        if source.dtype == object and source.size:
-            return np.vectorize(self.number, otypes=[float])(source)
-        return np.asarray(values, dtype=float)
+        return (
+            np.vectorize(self.number, otypes=[float])(source)
+            if source.size
+            else source.astype(float)
+        )
 
     def sqrt(self, x: Array) -> Array:
         return np.sqrt(x)
@@ -251,6 +274,8 @@ class ArbBackend(Backend):
             return flint.arb(1)
         if v < 0:
             return flint.arb(-1)
+        if v.is_zero():  # the exact ball {0}: its sign is decided
+            return flint.arb(0)
         raise Uncertain(f"sign of the ball {v} is not determined")
 
     def _clip(self, v: Any, b: Any) -> Any:

@@ -109,7 +109,7 @@ def rational_orthogonal(
 
 
 def signed_permutation(k: int, rng: np.random.Generator) -> np.ndarray:
-    """A uniformly drawn signed permutation matrix, exact (int entries)."""
+    """A uniformly drawn signed permutation matrix, exact (Fraction entries)."""
     k = _check_k(k)
     p = np.full((k, k), Fraction(0), dtype=object)
     for row, (col, sign) in enumerate(

@@ -205,6 +205,13 @@ def check_params(model: Model, params: Params) -> int:
     a, b = np.shape(params["A"]), np.shape(params["B"])
     if len(a) != 2 or len(b) != 2 or a[0] != b[0] or a[1] != m or b[1] != n:
         raise InvalidArgument.of("params", {"A": a, "B": b}, f"A k×{m} and B k×{n}")
+    # Biases broadcast silently in the residual, so a wrong length would give a
+    # wrong loss rather than an error: check them explicitly.
+    for name, size in (("b", m), ("c", n)):
+        if name in model.extra and np.shape(params[name]) != (size,):
+            raise InvalidArgument.of(
+                "params", {name: np.shape(params[name])}, f"{name} of shape ({size},)"
+            )
     return int(a[0])
 
 

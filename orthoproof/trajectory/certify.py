@@ -67,12 +67,14 @@ def certify_deviation(
 
     ball = pair.squared
     with xp.context():
-        excluded = bool(ball > 0)
+        finite = bool(ball.is_finite())
+        excluded = finite and bool(ball > 0)
         lower = float(ball.lower())
         radius = float(ball.rad())
-    reason = (
-        "the ball lies strictly above 0: the exact trajectories differ"
-        if excluded
-        else "the ball contains 0: no certificate at this precision"
-    )
+    if excluded:
+        reason = "the ball lies strictly above 0: the exact trajectories differ"
+    elif not finite:
+        reason = f"the ball is not finite at {prec} bits: no certificate, raise prec"
+    else:
+        reason = "the ball contains 0: no certificate at this precision"
     return BallCertificate(excluded, prec, steps, ball.str(10), lower, radius, reason)
