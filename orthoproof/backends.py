@@ -18,7 +18,7 @@ import contextlib
 import math
 from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import flint
 import gmpy2
@@ -259,7 +259,7 @@ class ArbBackend(Backend):
         self.prec = prec
 
     def context(self) -> contextlib.AbstractContextManager[Any]:
-        return flint.ctx.workprec(self.prec)  # type: ignore[no-any-return]
+        return flint.ctx.workprec(cast(int, self.prec))  # type: ignore[no-any-return]
 
     def number(self, value: Any) -> Any:
         q = _as_fraction(value)
