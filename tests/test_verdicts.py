@@ -1,0 +1,82 @@
+"""Combining evidence into verdicts, and the catalogue's expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from orthoproof.claims import CATALOGUE, claim, expected_for
+from orthoproof.errors import InvalidArgument
+from orthoproof.verdicts import ClaimResult, Evidence, Verdict, combine
+
+V = Verdict
+
+
+def _ev(verdict: Verdict, kind: str = "fuzz") -> Evidence:
+    return Evidence(kind, verdict, "test")
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "expected"),
+    [
+        ([], V.UNDECIDED),
+        ([V.UNDECIDED], V.UNDECIDED),
+        ([V.HOLDS], V.HOLDS),
+        ([V.HOLDS, V.UNDECIDED], V.HOLDS),
+        ([V.PROVED, V.HOLDS], V.PROVED),
+        ([V.UNDECIDED, V.PROVED], V.PROVED),
+        ([V.UNDECIDED, V.REFUTED], V.REFUTED),
+        ([V.REFUTED, V.REFUTED], V.REFUTED),
+        # contradicting evidence is a fault in the suite: never pick a side
+        ([V.PROVED, V.REFUTED], V.UNDECIDED),
+        ([V.HOLDS, V.REFUTED], V.UNDECIDED),
+    ],
+)
+def test_combine(verdicts: list[Verdict], expected: Verdict) -> None:
+    """The claim verdict follows from the evidence verdicts as DESIGN §2 says."""
+    assert combine(_ev(v) for v in verdicts) == expected
+
+
+def test_claim_result_reports_whether_as_expected() -> None:
+    """as_expected compares the computed verdict with the catalogue's."""
+    result = ClaimResult("x", "s", "O", V.PROVED, V.UNDECIDED, (_ev(V.UNDECIDED),))
+    assert not result.as_expected
+    assert result.to_json()["as_expected"] is False
+    assert result.to_json()["evidence"][0]["verdict"] == "undecided"
+
+
+def test_catalogue_pairs_are_unique_and_cover_design_ids() -> None:
+    """Each (id, group) appears once; the DESIGN §1 ids of issue 2 are present."""
+    pairs = [(s.id, s.group) for s in CATALOGUE]
+    assert len(pairs) == len(set(pairs))
+    ids = {s.id for s in CATALOGUE}
+    for needed in (
+        "product-invariance",
+        "loss-invariance/glove",
+        "gradient-equivariance/glove",
+        "orbit-orthogonality/glove",
+        "trajectory-equivariance/glove-adagrad/glove",
+    ):
+        assert needed in ids
+
+
+def test_per_coordinate_optimisers_expected_broken_only_under_rotations() -> None:
+    """Adam is expected refuted under O(k) and to hold under signed permutations."""
+    assert claim("trajectory-equivariance/adam/glove", "O").expected == V.REFUTED
+    assert (
+        claim("trajectory-equivariance/adam/glove", "signed-perm").expected == V.HOLDS
+    )
+    assert claim("trajectory-equivariance/sgd/glove", "O").expected == V.HOLDS
+
+
+def test_expectations_at_k_one_follow_o1_being_sign_flips() -> None:
+    """At k = 1, O(1) = {±1}, so no trajectory claim is expected refuted."""
+    spec = claim("trajectory-equivariance/adam/glove", "O")
+    assert expected_for(spec, 1) == V.HOLDS
+    assert expected_for(spec, 2) == V.REFUTED
+    assert expected_for(claim("loss-invariance/glove+l1"), 1) == V.REFUTED
+
+
+def test_unknown_claim_is_named() -> None:
+    """Looking up an unknown claim raises InvalidArgument naming it."""
+    with pytest.raises(InvalidArgument, match="no-such"):
+        claim("no-such")
