@@ -91,17 +91,21 @@ class Problem:
 
     @property
     def k(self) -> int:
+        """Hidden dimension."""
         return int(np.shape(self.params["A"])[0])
 
     @property
     def m(self) -> int:
+        """Rows of ``AᵀB`` (columns of A)."""
         return int(np.shape(self.params["A"])[1])
 
     @property
     def n(self) -> int:
+        """Columns of ``AᵀB`` (columns of B)."""
         return int(np.shape(self.params["B"])[1])
 
     def require_model(self) -> Model:
+        """The model, or an error naming what is missing."""
         if self.model is None:
             raise InvalidArgument.of("problem.model", None, "a model for this claim")
         return self.model
@@ -148,10 +152,16 @@ def orbit_orthogonality_sides(
     xp: Backend, problem: Problem, p: Any = None
 ) -> tuple[Any, Any]:
     """``(Y, Yᵀ)`` with ``Y = A∇_Aᵀ + B∇_Bᵀ`` (k×k); ``p`` is not used."""
+    y, _ = _orbit_matrix(xp, problem)
+    return y, y.T
+
+
+def _orbit_matrix(xp: Backend, problem: Problem) -> tuple[Any, dict[str, Any]]:
+    """``Y = A∇_Aᵀ + B∇_Bᵀ`` together with the gradients it was built from."""
     model = problem.require_model()
     grads = model.gradient(xp, problem.params, model.data(xp))
     y = problem.params["A"] @ grads["A"].T + problem.params["B"] @ grads["B"].T
-    return y, y.T
+    return y, grads
 
 
 # Scales: sums of absolute values that dominate every rounding error.
@@ -174,7 +184,7 @@ def _product_scale(params: Mapping[str, Any]) -> np.ndarray:
 def _residual_scale(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     """``(|w|, Z)``, both m×n, Z the scale of the residual ``AᵀB + b + c − X``."""
     weights, target = problem.require_model().data(_F64)
-    z = _product_scale(problem.params) + np.abs(target)
+    z = _product_scale(problem.params) + np.abs(np.asarray(target, dtype=float))
     if "b" in problem.params:
         z = z + np.abs(problem.params["b"])[:, None] + np.abs(problem.params["c"])
     return np.abs(weights), z
@@ -183,14 +193,15 @@ def _residual_scale(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
 def _weighted_scale(problem: Problem) -> np.ndarray:
     """``W = |w|∘Z`` (m×n), which dominates ``|G|`` for ``G = w∘r``."""
     weights, z = _residual_scale(problem)
-    return weights * z
+    return np.asarray(weights * z, dtype=float)
 
 
 def _residual_units(k: int) -> float:
     """κ_r: a computed residual is within κ_r·u·Z of the exact one at (A, B).
 
-    The product costs (5 + c_P)·k·u·L (two products with P, one Gram product,
-    P's defect) and the bias and target additions three more roundings.
+    The product costs (5 + c_P)·k·u·L (the products with P, the two Gram
+    products and P's defect), and the target and bias additions three more
+    roundings.
     """
     return (5.02 + ORTHOGONALITY_DEFECT) * k + 3
 
@@ -282,7 +293,7 @@ def gradient_equivariance_error(problem: Problem, p: Any) -> tuple[float, float]
     for name, moved in lhs.items():
         # |P||∇| rather than |P∇|: the rounding of the product with P scales so.
         own = ap @ np.abs(rhs[name]) if name in ("A", "B") else np.abs(rhs[name])
-        scale = chain[name] + np.abs(moved) + own
+        scale = chain.get(name, 0.0) + np.abs(moved) + own
         error = max(error, _relative(moved - rhs[name], scale))
     units = problem.k + max(problem.m, problem.n) + _residual_units(problem.k) + 1
     return error, _MARGIN * 2 * units * UNIT_ROUNDOFF
@@ -308,10 +319,9 @@ def orbit_orthogonality_error(problem: Problem, p: Any = None) -> tuple[float, f
     error, bound
         ``max |Y − Yᵀ| / S`` and its bound.
     """
-    y, _ = orbit_orthogonality_sides(_F64, problem)
+    y, grads = _orbit_matrix(_F64, problem)
     a, b = np.abs(problem.params["A"]), np.abs(problem.params["B"])
     w = _weighted_scale(problem)
-    grads = problem.require_model().gradient(_F64, problem.params)
     own = a @ np.abs(grads["A"]).T + b @ np.abs(grads["B"]).T
     scale = a @ w @ b.T + own
     error = _relative(y - y.T, scale + scale.T)

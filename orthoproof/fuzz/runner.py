@@ -21,7 +21,7 @@ from random import Random
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, find, given, settings, target
+from hypothesis import HealthCheck, Phase, Verbosity, find, given, settings, target
 from hypothesis import seed as seed_with
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
@@ -113,10 +113,11 @@ class _Tally:
     def record(self, problem: Problem, error: float, bound: float) -> float:
         """Add one example; return its error/bound ratio (NaN counts as ∞)."""
         ratio = error / bound if bound > 0 else math.inf
-        ratio = ratio if math.isfinite(ratio) or ratio == math.inf else math.inf
+        if math.isnan(ratio):
+            ratio = math.inf
         self.examples += 1
         self.ks.add(problem.k)
-        if ratio >= self.worst_ratio:
+        if not self.worst or ratio > self.worst_ratio:
             self.worst_ratio = ratio
             self.worst = {"k": problem.k, "m": problem.m, "n": problem.n}
             self.worst |= {"error": error, "bound": bound, "ratio": ratio}
@@ -138,6 +139,7 @@ def _fuzz(
         deadline=None,
         max_examples=max_examples,
         suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
     )
     @given(cases)
     def run(case: Case) -> None:
@@ -194,6 +196,7 @@ def _search_exact(
             deadline=None,
             max_examples=max(_MIN_EXACT_BUDGET, budget // max_k),
             suppress_health_check=list(HealthCheck),
+            verbosity=Verbosity.quiet,
             phases=[Phase.generate, Phase.shrink] if shrink else [Phase.generate],
         )
         try:
@@ -300,7 +303,9 @@ def fuzz_claim(
 
     start = time.perf_counter()
     tally = _fuzz(FAMILIES[family][0], cases, max_examples, seed)
-    logger.info("%s: %d examples, worst ratio %.3g", claim_id, tally.examples, tally.worst_ratio)
+    logger.info(
+        "%s: %d examples, worst ratio %.3g", claim_id, tally.examples, tally.worst_ratio
+    )
     if tally.examples and tally.worst_ratio <= 1:
         summary = (
             f"{tally.examples} float64 examples over k in {sorted(tally.ks)}: every "

@@ -72,9 +72,9 @@ def orthogonal_matrices(k: int) -> st.SearchStrategy[np.ndarray]:
     the Haar law is what makes a passing fuzz run say something about *almost
     every* rotation. QR of a Gaussian matrix alone is not Haar either: the
     factorisation fixes the signs of R's diagonal by its own convention (with
-    LAPACK's Householder QR, ``Q[0, 0] ≤ 0`` and ``det Q = (−1)^(k−1)`` always),
-    so half of O(k) is never drawn; multiplying Q's columns by the signs of R's
-    diagonal restores the Haar law.
+    LAPACK's Householder QR, as numpy uses, ``det Q = (−1)^(k−1)`` always and
+    ``Q[0, 0] < 0`` for k ≥ 2), so half of O(k) is never drawn; multiplying
+    Q's columns by the signs of R's diagonal restores the Haar law.
 
     Parameters
     ----------
@@ -183,7 +183,7 @@ def _pairs(
     draw: st.DrawFn, shapes: tuple[int, int, int], biases: bool, entry: Any
 ) -> Params:
     k, m, n = shapes
-    sizes = {"A": (k, m), "B": (k, n)}
+    sizes: dict[str, tuple[int, ...]] = {"A": (k, m), "B": (k, n)}
     if biases:
         sizes |= {"b": (m,), "c": (n,)}
     return {name: draw(entry(shape)) for name, shape in sizes.items()}
@@ -277,7 +277,9 @@ def rational_factor_pairs(
     return _pairs(_shapes(k, m, n), bool(biases), entry)
 
 
-def rational_glove_problems(m: int, n: int) -> st.SearchStrategy[tuple[np.ndarray, ...]]:
+def rational_glove_problems(
+    m: int, n: int
+) -> st.SearchStrategy[tuple[np.ndarray, ...]]:
     """Exact ``(weights, target)``: fractions in ``[0, 1]`` and ``[−10, 10]``.
 
     Parameters
