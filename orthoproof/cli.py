@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--fuzz-examples", type=int, default=150)
     verify.add_argument("--only", help="settle just this claim id (for replay)")
     verify.add_argument(
+        "--group",
+        choices=("O", "signed-perm"),
+        help="with --only: just the claim stated for this group",
+    )
+    verify.add_argument(
         "--stages",
         default="proofs,fuzzing,trajectories",
         help="comma-separated subset of proofs,fuzzing,trajectories",
@@ -130,10 +135,9 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
         stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()),
     )
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        console.print(
-            f"[red]error:[/] --out={str(out)!r} exists and is not a directory"
-        )
+    problem = _uncreatable(out)
+    if problem:
+        _error(f"--out={str(out)!r}: {problem}; expected a directory that can be made")
         return EXIT_USAGE
 
     columns = (
@@ -151,7 +155,9 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
                 tasks[stage] = bar.add_task(stage, total=total, label="")
             bar.update(tasks[stage], completed=done, total=total, label=label)
 
-        results, run = verify(config, progress=progress, only=args.only)
+        results, run = verify(
+            config, progress=progress, only=args.only, group=args.group
+        )
 
     paths = write_reports(results, run, out)
     console.print(_summary_table(results))
@@ -169,6 +175,21 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _uncreatable(out: Path) -> str | None:
+    """Why ``out`` could not become the report directory, checked before any work."""
+    if out.exists():
+        return None if out.is_dir() else "exists and is not a directory"
+    for parent in out.absolute().parents:
+        if parent.exists():
+            return None if parent.is_dir() else f"{str(parent)!r} is not a directory"
+    return None
+
+
+def _error(message: str) -> None:
+    # Errors go to standard error so that redirected output stays clean.
+    Console(stderr=True, width=130).print(f"[red]error:[/] {message}", highlight=False)
+
+
 def _run_claims(console: Console) -> int:
     table = Table(title="claim catalogue")
     for column in ("claim", "group", "expected", "statement"):
@@ -184,10 +205,9 @@ def _run_report(args: argparse.Namespace, console: Console) -> int:
 
     doc = load_document(args.json)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        console.print(
-            f"[red]error:[/] --out={str(out)!r} exists and is not a directory"
-        )
+    problem = _uncreatable(out)
+    if problem:
+        _error(f"--out={str(out)!r}: {problem}; expected a directory that can be made")
         return EXIT_USAGE
     out.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out / "report.md", render_markdown(doc))
@@ -213,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_claims(console)
         return _run_report(args, console)
     except OrthoproofError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
+        _error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.print("[yellow]interrupted; no report was written[/]")

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -75,6 +75,12 @@ class VerifyConfig:
     stages: tuple[str, ...] = ALL_STAGES
 
     def __post_init__(self) -> None:
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int)
+            or self.seed < 0
+        ):
+            raise InvalidArgument.of("seed", self.seed, "a non-negative int")
         for name in ("vocab_size", "window", "k", "steps", "fuzz_examples"):
             value = getattr(self, name)
             if name == "vocab_size" and value is None:
@@ -227,6 +233,28 @@ def _trajectory_stage(
     return found
 
 
+#: Keys of evidence details that hold wall-clock times; they move to the run's
+#: timings so everything else in a report is reproducible byte for byte.
+TIMING_KEYS = ("timings_s", "seconds")
+
+
+def _without_timings(
+    evidence: list[Evidence], label: str, timings: dict[str, float]
+) -> list[Evidence]:
+    kept = []
+    for item in evidence:
+        for key in TIMING_KEYS:
+            value = item.details.get(key)
+            if isinstance(value, dict):
+                value = value.get("total", sum(float(v) for v in value.values()))
+            if value is not None:
+                name = f"{label} [{item.kind}]"
+                timings[name] = round(timings.get(name, 0.0) + float(value), 3)
+        details = {k: v for k, v in item.details.items() if k not in TIMING_KEYS}
+        kept.append(replace(item, details=details))
+    return kept
+
+
 def _result(spec: ClaimSpec, evidence: list[Evidence], k: int) -> ClaimResult:
     return ClaimResult(
         id=spec.id,
@@ -243,12 +271,18 @@ def _quiet(stage: str, done: int, total: int, label: str) -> None:
 
 
 def verify(
-    config: VerifyConfig, progress: Progress | None = None, only: str | None = None
+    config: VerifyConfig,
+    progress: Progress | None = None,
+    only: str | None = None,
+    group: str | None = None,
 ) -> tuple[list[ClaimResult], RunInfo]:
     """Run every stage and return the claim results with the run metadata.
 
-    ``only`` restricts the run to the claims whose id equals it (for replay).
+    ``only`` restricts the run to the claims whose id equals it, and ``group``
+    to those stated for that group (for replay).
     """
+    if only is not None:
+        _check_only(only, config.stages)
     progress = progress or _quiet
     clock = _Clock()
     with clock.stage("input"):
@@ -276,10 +310,17 @@ def verify(
     # A claim with no evidence is reported (as undecided) only when every
     # stage ran: then the silence is a fault worth seeing, not a choice.
     complete = set(config.stages) == set(ALL_STAGES)
+    per_claim: dict[str, float] = {}
+    evidence = {
+        key: _without_timings(items, key[0], per_claim)
+        for key, items in evidence.items()
+    }
     results = [
         _result(spec, evidence.get((spec.id, spec.group), []), config.k)
         for spec in CATALOGUE
-        if spec.id in wanted and (complete or (spec.id, spec.group) in evidence)
+        if spec.id in wanted
+        and (group is None or spec.group == group)
+        and (complete or (spec.id, spec.group) in evidence)
     ]
     run = RunInfo(
         seed=config.seed,
@@ -287,6 +328,25 @@ def verify(
         input_sha256=data.sha256,
         input_shape=data.shape,
         config=config.to_json(),
-        timings=dict(clock.timings),
+        timings={**clock.timings, **per_claim},
     )
     return results, run
+
+
+def _stages_of(claim_id: str) -> set[str]:
+    if claim_id.startswith("trajectory-equivariance/"):
+        return {"trajectories"}
+    return {"proofs", "fuzzing"}
+
+
+def _check_only(only: str, stages: tuple[str, ...]) -> None:
+    """Refuse ``--only`` for a claim that none of the chosen stages settles."""
+    known = sorted({s.id for s in CATALOGUE})
+    if only not in known:
+        raise InvalidArgument.of("only", only, f"a claim id among {known}")
+    if not _stages_of(only) & set(stages):
+        raise InvalidArgument.of(
+            "stages",
+            ",".join(stages),
+            f"a stage that settles {only}: {sorted(_stages_of(only))}",
+        )

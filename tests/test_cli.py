@@ -50,6 +50,8 @@ def test_only_replays_one_claim(tmp_path: Path) -> None:
         (["--stages", "nonsense"], "stages="),
         (["--only", "no-such-claim"], "only="),
         (["--data", "/nonexistent/cooccur.bin"], "cooccur.bin"),
+        (["--seed", "-1"], "seed=-1"),
+        (["--only", "product-invariance"], "stages="),
     ],
 )
 def test_bad_arguments_exit_two_and_name_the_cause(
@@ -57,7 +59,7 @@ def test_bad_arguments_exit_two_and_name_the_cause(
 ) -> None:
     """Each bad argument gives exit status 2, a message naming it, and no report."""
     assert _verify(tmp_path, *args) == 2
-    assert fragment in capsys.readouterr().out.replace("\n", "")
+    assert fragment in capsys.readouterr().err.replace("\n", "")
     assert not (tmp_path / "out").exists()
 
 
@@ -102,7 +104,7 @@ def test_broken_data_files_are_refused(
         ]
     )
     assert status == 2
-    assert fragment in capsys.readouterr().out.lower().replace("\n", "")
+    assert fragment in capsys.readouterr().err.lower().replace("\n", "")
     assert not (tmp_path / "out").exists()
 
 
@@ -167,3 +169,43 @@ def test_claims_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["claims"]) == 0
     out = capsys.readouterr().out
     assert all(spec.id in out for spec in CATALOGUE)
+
+
+def test_uncreatable_out_is_refused_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out below a regular file is refused up front, naming --out."""
+    (tmp_path / "afile").write_text("x")
+    status = main(["verify", *FAST, "--out", str(tmp_path / "afile" / "sub")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "--out=" in err.replace("\n", "")
+    assert "timings" not in err
+
+
+def test_group_narrows_only_to_one_claim(tmp_path: Path) -> None:
+    """--only with --group settles exactly one (id, group) pair."""
+    only = ["--only", "trajectory-equivariance/adam/glove", "--group", "signed-perm"]
+    assert _verify(tmp_path, *only) == 0
+    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert [(c["id"], c["group"]) for c in doc["claims"]] == [
+        ("trajectory-equivariance/adam/glove", "signed-perm")
+    ]
+
+
+def test_reports_are_identical_apart_from_timings(tmp_path: Path) -> None:
+    """Two runs with one seed give the same JSON once the timings are removed."""
+    docs = []
+    for name in ("one", "two"):
+        args = ["verify", "--vocab-size", "8", "--k", "2", "--steps", "3"]
+        args += ["--fuzz-examples", "5", "--out", str(tmp_path / name)]
+        assert main(args) == 0
+        doc = json.loads((tmp_path / name / "report.json").read_text())
+        assert doc["run"].pop("timings")
+        docs.append(doc)
+    assert docs[0] == docs[1]
+    md = [
+        (tmp_path / n / "report.md").read_text().split("## Timings")[0]
+        for n in ("one", "two")
+    ]
+    assert md[0] == md[1]
