@@ -161,8 +161,9 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
 
     paths = write_reports(results, run, out)
     console.print(_summary_table(results))
-    timings = ", ".join(f"{k} {v:.1f}s" for k, v in run.timings.items())
-    console.print(f"timings: {timings} (total {sum(run.timings.values()):.1f}s)")
+    stages = {k: v for k, v in run.timings.items() if "/" not in k}
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
+    console.print(f"timings: {timings} (total {sum(stages.values()):.1f}s)")
     console.print(f"reports: {paths['markdown']} and {paths['json']}")
     if not results:
         console.print("[bold red]no claim was settled[/]: nothing to check")

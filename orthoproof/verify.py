@@ -233,6 +233,8 @@ def _trajectory_stage(
     return found
 
 
+STAGE_OF_KIND = {"symbolic": "proofs", "exact-check": "proofs", "fuzz": "fuzzing"}
+
 #: Keys of evidence details that hold wall-clock times; they move to the run's
 #: timings so everything else in a report is reproducible byte for byte.
 TIMING_KEYS = ("timings_s", "seconds")
@@ -248,7 +250,9 @@ def _without_timings(
             if isinstance(value, dict):
                 value = value.get("total", sum(float(v) for v in value.values()))
             if value is not None:
-                name = f"{label} [{item.kind}]"
+                name = (
+                    f"{STAGE_OF_KIND.get(item.kind, item.kind)}/{label} ({item.kind})"
+                )
                 timings[name] = round(timings.get(name, 0.0) + float(value), 3)
         details = {k: v for k, v in item.details.items() if k not in TIMING_KEYS}
         kept.append(replace(item, details=details))

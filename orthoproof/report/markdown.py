@@ -162,7 +162,9 @@ def _evidence(item: Mapping[str, Any]) -> list[str]:
 
 def _timings_section(timings: Mapping[str, float]) -> str:
     rows = [(stage, f"{seconds:.3f}") for stage, seconds in timings.items()]
-    rows.append(("**total**", f"**{sum(timings.values()):.3f}**"))
+    # Entries named "stage/part" break a stage down; only whole stages add up.
+    total = sum(v for k, v in timings.items() if "/" not in k)
+    rows.append(("**total**", f"**{total:.3f}**"))
     return "\n".join(
         [
             "---",
