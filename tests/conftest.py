@@ -8,6 +8,8 @@ import flint
 import gmpy2
 import pytest
 
+from orthoproof.fuzz.profiles import hypothesis_profile
+
 
 @pytest.fixture(autouse=True)
 def _restore_precision() -> Iterator[None]:
@@ -19,3 +21,8 @@ def _restore_precision() -> Iterator[None]:
     finally:
         gmpy2.set_context(saved_context)
         flint.ctx.prec = saved_flint_prec
+
+
+# Hypothesis settings come from ORTHOPROOF_HYPOTHESIS_PROFILE (dev, ci, thorough);
+# the nox `tests` session selects the derandomised `ci` profile.
+hypothesis_profile()
