@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, cast
 
@@ -334,10 +334,3 @@ class SympyBackend(Backend):
         if isinstance(x, np.ndarray):
             return np.vectorize(lambda v: float(sympy.N(v)), otypes=[float])(x)
         return float(sympy.N(x))
-
-
-@contextlib.contextmanager
-def scoped(backend: Backend) -> Iterator[Backend]:
-    """``with scoped(b):`` runs the block at ``b``'s precision."""
-    with backend.context():
-        yield backend

@@ -58,11 +58,8 @@ def squared_distance(
 
 
 def _relative(xp: Backend, sq: Any, reference: Mapping[str, Any]) -> float:
-    size = float(
-        xp.to_float(
-            squared_distance(xp, reference, {n: 0 * v for n, v in reference.items()})
-        )
-    )
+    """‖θ'_T − P·θ_T‖ / ‖θ_T‖ as a float, from the squared distance ``sq``."""
+    size = sum(float(np.sum(xp.to_float(v) ** 2)) for v in reference.values())
     return float(np.sqrt(max(float(xp.to_float(sq)), 0.0) / max(size, 1e-300)))
 
 
