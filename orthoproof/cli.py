@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from orthoproof import __version__
-from orthoproof.claims import CATALOGUE
+from orthoproof.config import ALL_STAGES
 from orthoproof.errors import OrthoproofError
 from orthoproof.verdicts import ClaimResult
 
@@ -87,8 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--stages",
-        default="proofs,fuzzing,trajectories",
-        help="comma-separated subset of proofs,fuzzing,trajectories",
+        default=",".join(ALL_STAGES),
+        help=f"comma-separated subset of {','.join(ALL_STAGES)} (default: all)",
     )
     verify.add_argument(
         "--out", default="reports", help="report directory (default reports)"
@@ -195,7 +195,9 @@ def _run_claims(console: Console) -> int:
     table = Table(title="claim catalogue")
     for column in ("claim", "group", "expected", "statement"):
         table.add_column(column)
-    for spec in CATALOGUE:
+    from orthoproof.stages import catalogue
+
+    for spec in catalogue():
         table.add_row(spec.id, spec.group, str(spec.expected), spec.statement)
     console.print(table)
     return EXIT_OK
