@@ -21,14 +21,19 @@ from orthoproof.models import HIDDEN
 
 __all__ = [
     "GROUPS",
+    "TABLE_GROUPS",
     "act",
     "cayley",
     "exact_element",
     "haar_orthogonal",
     "is_orthogonal",
+    "permutation",
     "rational_orthogonal",
+    "sign_flip",
     "signed_permutation",
+    "special_orthogonal",
     "squared",
+    "table_element",
 ]
 
 #: The groups orthoproof draws from, by the names used in claims and reports.
@@ -186,3 +191,79 @@ def act(xp: Backend, p: Any, params: Mapping[str, Any]) -> dict[str, Any]:
         name: (pm @ value if name in HIDDEN else value)
         for name, value in params.items()
     }
+
+
+# --- further groups for the symmetry table (issue 4) --------------------------
+# Added beside the original two so that existing callers keep their behaviour:
+# ``GROUPS`` and :func:`exact_element` are unchanged, ``TABLE_GROUPS`` and
+# :func:`table_element` cover every group of the table.
+
+#: Every group of the symmetry table, largest first: O(k), SO(k), signed
+#: permutations, permutations, sign flips.
+TABLE_GROUPS = ("O", "SO", "signed-perm", "perm", "sign")
+
+
+def special_orthogonal(k: int, rng: np.random.Generator) -> np.ndarray:
+    """An exact element of SO(k) with no zero entry (for k ≥ 2).
+
+    The Cayley transform of a skew matrix always has determinant +1, so no
+    reflection is applied. As for O(k), a zero entry is refused: it would mean
+    the draw keeps an axis or is a signed permutation, a smaller group under
+    which per-coordinate optimisers are equivariant.
+    """
+    k = _check_k(k)
+    for _ in range(1000):
+        p = rational_orthogonal(k, rng, reflect=False)
+        if k == 1 or all(v != 0 for v in p.flat):
+            return p
+    raise AssertionError("unreachable: 1000 draws without a generic rotation")
+
+
+def permutation(k: int, rng: np.random.Generator) -> np.ndarray:
+    """An exact permutation matrix that moves at least one axis (for k ≥ 2).
+
+    The identity is refused because every optimiser is equivariant under it.
+    """
+    k = _check_k(k)
+    for _ in range(1000):
+        order = rng.permutation(k)
+        if k == 1 or any(int(c) != i for i, c in enumerate(order)):
+            p = np.full((k, k), Fraction(0), dtype=object)
+            for row, col in enumerate(order):
+                p[row, int(col)] = Fraction(1)
+            return p
+    raise AssertionError("unreachable: 1000 draws without a moving permutation")
+
+
+def sign_flip(k: int, rng: np.random.Generator) -> np.ndarray:
+    """An exact diagonal ±1 matrix that flips one axis and, for k ≥ 2, keeps one.
+
+    Both ``I`` and ``−I`` are refused: ``−I`` commutes with every matrix and
+    lies in SO(k) for even k, so an optimiser that is merely odd in the
+    gradient would pass it without being equivariant under any sign pattern.
+    """
+    k = _check_k(k)
+    for _ in range(1000):
+        signs = [int(s) for s in rng.choice([-1, 1], size=k)]
+        if -1 in signs and (k == 1 or 1 in signs):
+            p = np.full((k, k), Fraction(0), dtype=object)
+            for i, s in enumerate(signs):
+                p[i, i] = Fraction(s)
+            return p
+    raise AssertionError("unreachable: 1000 draws without a proper sign flip")
+
+
+def table_element(group: str, k: int, rng: np.random.Generator) -> np.ndarray:
+    """A generic exact element of a group of :data:`TABLE_GROUPS`.
+
+    ``O`` and ``signed-perm`` use the same draws as :func:`exact_element`.
+    """
+    if group in GROUPS:
+        return exact_element(group, k, rng)
+    if group == "SO":
+        return special_orthogonal(k, rng)
+    if group == "perm":
+        return permutation(k, rng)
+    if group == "sign":
+        return sign_flip(k, rng)
+    raise InvalidArgument.of("group", group, f"one of {TABLE_GROUPS}")

@@ -75,26 +75,29 @@ class Model:
         return params["A"].T @ params["B"] - target
 
     def product_gradient(
-        self, xp: Backend, params: Params, data: tuple[Any, Any]
-    ) -> tuple[Any, Any]:
-        """Return ``(loss, G)`` with ``G = ∂loss/∂(AᵀB)``: ½Σ w·r² and w∘r."""
+        self, xp: Backend, residual: Any, data: tuple[Any, Any]
+    ) -> Any:
+        """``G = ∂loss/∂(AᵀB)`` from the residual: ``w∘r``."""
         weights, _ = data
-        r = self.residual(xp, params, data)
-        g = weights * r
-        return (g * r).sum() / 2, g
+        return weights * residual
 
     def loss(
         self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None
     ) -> Any:
+        """½Σ w·r² over every pair."""
         data = data if data is not None else self.data(xp)
-        return self.product_gradient(xp, params, data)[0]
+        r = self.residual(xp, params, data)
+        return (self.product_gradient(xp, r, data) * r).sum() / 2
 
     def gradient(
         self, xp: Backend, params: Params, data: tuple[Any, Any] | None = None
     ) -> dict[str, Any]:
-        """Gradient of the loss for every parameter, by the chain rule."""
+        """Gradient of the loss for every parameter, by the chain rule.
+
+        The loss itself is not formed: a training step needs only ``G``.
+        """
         data = data if data is not None else self.data(xp)
-        _, g = self.product_gradient(xp, params, data)
+        g = self.product_gradient(xp, self.residual(xp, params, data), data)
         grads = {"A": params["B"] @ g.T, "B": params["A"] @ g}
         grads.update(self.bias_gradient(g))
         return grads
