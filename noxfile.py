@@ -65,3 +65,11 @@ def typecheck(session: nox.Session) -> None:
     """mypy over the package."""
     session.install("-e", ".", "mypy>=1.10")
     session.run("mypy", "orthoproof")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Print float64 / mpfr backend / mpmath.matrix ratios measured side by side."""
+    session.install("-e", ".")
+    _versions(session)
+    session.run("python", "-m", "orthoproof.bench", *session.posargs)

@@ -1,0 +1,136 @@
+"""Side-by-side timings of the number systems on the same gradient descent.
+
+Run with ``python -m orthoproof.bench`` (the ``bench`` nox session). Absolute
+times on shared machines vary; the ratios, measured in one run on the same
+work, are what to read. Nothing here asserts a speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from orthoproof.backends import Backend, Float64Backend, MpfrBackend
+from orthoproof.groups import exact_element
+from orthoproof.models import PlainModel
+from orthoproof.optimisers import SGD, Adam
+from orthoproof.trajectory.certify import certify_deviation
+
+__all__ = ["Case", "main", "run_case"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One workload: plain GD on a random k×m, k×n factor pair."""
+
+    name: str
+    k: int
+    m: int
+    n: int
+    steps: int
+    dps: int = 50
+
+
+def _problem(case: Case) -> tuple[PlainModel, dict[str, np.ndarray]]:
+    rng = np.random.default_rng(0)
+    model = PlainModel(np.ones((case.m, case.n)), rng.standard_normal((case.m, case.n)))
+    start = {
+        "A": rng.standard_normal((case.k, case.m)) / np.sqrt(case.k),
+        "B": rng.standard_normal((case.k, case.n)) / np.sqrt(case.k),
+    }
+    return model, start
+
+
+def _ours(xp: Backend, case: Case) -> float:
+    model, start = _problem(case)
+    optimiser = SGD(lr="0.001")
+    with xp.context():
+        data = model.data(xp)
+        theta = {k: xp.asarray(v) for k, v in start.items()}
+        state = optimiser.init(xp, theta)
+        begin = time.perf_counter()
+        for _ in range(case.steps):
+            theta, state = optimiser.step(
+                xp, theta, model.gradient(xp, theta, data), state
+            )
+        return time.perf_counter() - begin
+
+
+def _mpmath(case: Case) -> float:
+    model, start = _problem(case)
+    with mpmath.workdps(case.dps):
+        a, b = mpmath.matrix(start["A"].tolist()), mpmath.matrix(start["B"].tolist())
+        target = mpmath.matrix(np.asarray(model.target, dtype=float).tolist())
+        lr = mpmath.mpf("0.001")
+        begin = time.perf_counter()
+        for _ in range(case.steps):
+            g = a.T * b - target
+            a, b = a - lr * (b * g.T), b - lr * (a * g)
+        return time.perf_counter() - begin
+
+
+def _certify_seconds() -> float:
+    """Time to certify Adam's refutation under a rotation (k = 2, 3 steps)."""
+    case = Case("certify", 2, 4, 4, 3)
+    model, start = _problem(case)
+    p = exact_element("O", 2, np.random.default_rng(1))
+    begin = time.perf_counter()
+    cert = certify_deviation(model, Adam(lr="0.01"), start, p, steps=3, prec=128)
+    seconds = time.perf_counter() - begin
+    if not cert.certified:
+        raise AssertionError(f"Adam was not certified broken: {cert.reason}")
+    return seconds
+
+
+def run_case(case: Case, with_mpmath: bool = True) -> dict[str, Any]:
+    """Seconds per step for float64, the mpfr backend and (optionally) mpmath."""
+    timed: dict[str, Callable[[], float]] = {
+        "float64": lambda: _ours(Float64Backend(), case),
+        f"mpfr backend ({case.dps} dps)": lambda: _ours(
+            MpfrBackend.from_dps(case.dps), case
+        ),
+    }
+    if with_mpmath:
+        timed[f"mpmath.matrix ({case.dps} dps)"] = lambda: _mpmath(case)
+    per_step = {name: run() / case.steps for name, run in timed.items()}
+    return {"case": case, "per_step": per_step}
+
+
+def _report(result: dict[str, Any]) -> list[str]:
+    case, per_step = result["case"], result["per_step"]
+    names = list(per_step)
+    base, ours = per_step[names[0]], per_step[names[1]]
+    lines = [f"{case.name}: k={case.k}, m={case.m}, n={case.n}, {case.steps} steps"]
+    lines += [f"  {name:28s} {1e3 * t:10.3f} ms/step" for name, t in per_step.items()]
+    lines.append(f"  mpfr backend / float64      {ours / base:10.1f}×")
+    if len(names) > 2:
+        lines.append(
+            f"  mpmath.matrix / mpfr backend{per_step[names[2]] / ours:10.1f}×"
+        )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the side-by-side ratios; ``--quick`` shortens every case."""
+    parser = argparse.ArgumentParser(prog="python -m orthoproof.bench")
+    parser.add_argument("--quick", action="store_true", help="fewer steps")
+    args = parser.parse_args(argv)
+    small = Case("small", 4, 10, 10, 20 if args.quick else 200)
+    large = Case("large", 8, 100, 100, 1 if args.quick else 3)
+    for line in _report(run_case(small)) + _report(run_case(large)):
+        print(line)  # the bench is a command: it owns the terminal
+    print(f"certified refutation (Adam, k=2, arb 128 bits): {_certify_seconds():.3f} s")
+    print(
+        "targets (issue 4): mpmath/mpfr ≥ 30×; mpfr/float64 ≤ 15× small, ≤ 100× large"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
