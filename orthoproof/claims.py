@@ -22,7 +22,14 @@ __all__ = [
     "trajectory_claim_id",
 ]
 
-GROUP_NAMES = {"O": "O(k)", "signed-perm": "signed permutations"}
+GROUP_NAMES = {
+    "O": "O(k)",
+    "SO": "SO(k)",
+    "signed-perm": "signed permutations",
+    "perm": "permutations",
+    "sign": "sign flips",
+    "GL": "GL(k)",
+}
 
 
 @dataclass(frozen=True)
