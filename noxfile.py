@@ -73,3 +73,11 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     _versions(session)
     session.run("python", "-m", "orthoproof.bench", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def browser(session: nox.Session) -> None:
+    """Render a report in headless Chromium (skips where Chromium is absent)."""
+    session.install("-e", ".[test]")
+    _versions(session)
+    session.run("pytest", "tests/test_browser.py", *session.posargs)

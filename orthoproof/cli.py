@@ -164,7 +164,7 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
     stages = {k: v for k, v in run.timings.items() if "/" not in k}
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
     console.print(f"timings: {timings} (total {sum(stages.values()):.1f}s)")
-    console.print(f"reports: {paths['markdown']} and {paths['json']}")
+    console.print("reports: " + ", ".join(str(p) for p in paths.values()))
     if not results:
         console.print("[bold red]no claim was settled[/]: nothing to check")
         return EXIT_MISMATCH
@@ -204,17 +204,16 @@ def _run_claims(console: Console) -> int:
 
 
 def _run_report(args: argparse.Namespace, console: Console) -> int:
-    from orthoproof.report import load_document, render_markdown, write_text_atomic
+    from orthoproof.report import rerender_reports
 
-    doc = load_document(args.json)
     out = Path(args.out)
     problem = _uncreatable(out)
     if problem:
         _error(f"--out={str(out)!r}: {problem}; expected a directory that can be made")
         return EXIT_USAGE
-    out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out / "report.md", render_markdown(doc))
-    console.print(f"wrote {out / 'report.md'}")
+    paths = rerender_reports(args.json, out)
+    for path in paths.values():
+        console.print(f"wrote {path}")
     return EXIT_OK
 
 

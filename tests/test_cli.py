@@ -145,7 +145,7 @@ def test_out_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
 
 
 def test_report_rerenders_markdown_from_json(tmp_path: Path) -> None:
-    """`orthoproof report` rebuilds report.md from report.json alone, identically."""
+    """`orthoproof report` rebuilds every format from report.json alone, identically."""
     assert _verify(tmp_path) == 0
     assert (
         main(
@@ -158,8 +158,9 @@ def test_report_rerenders_markdown_from_json(tmp_path: Path) -> None:
         )
         == 0
     )
-    first = (tmp_path / "out" / "report.md").read_text()
-    assert (tmp_path / "again" / "report.md").read_text() == first
+    for name in ("report.md", "report.html", "report.junit.xml"):
+        first = (tmp_path / "out" / name).read_text()
+        assert (tmp_path / "again" / name).read_text() == first
 
 
 def test_claims_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:

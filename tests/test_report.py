@@ -122,8 +122,12 @@ def test_exports_are_pinned() -> None:
             "dumps_document",
             "load_document",
             "package_version",
+            "render_formats",
+            "render_html",
             "render_markdown",
             "report_document",
+            "rerender_reports",
+            "to_junit",
             "sanitise",
             "validate",
             "write_reports",
@@ -394,15 +398,19 @@ def test_write_text_atomic_keeps_old_file_when_replace_fails(
 
 
 def test_write_reports_writes_both_and_rerenders(tmp_path: Path) -> None:
-    """Both files are written, and the Markdown re-renders from the stored JSON."""
+    """Every format is written, and the Markdown re-renders from the stored JSON."""
     paths = write_reports(_results(), _run(), tmp_path / "a" / "b")
     assert paths == {
         "json": tmp_path / "a" / "b" / "report.json",
         "markdown": tmp_path / "a" / "b" / "report.md",
+        "html": tmp_path / "a" / "b" / "report.html",
+        "junit": tmp_path / "a" / "b" / "report.junit.xml",
     }
     markdown = paths["markdown"].read_text(encoding="utf-8")
     assert render_markdown(load_document(paths["json"])) == markdown
-    assert sorted(os.listdir(tmp_path / "a" / "b")) == ["report.json", "report.md"]
+    assert sorted(os.listdir(tmp_path / "a" / "b")) == sorted(
+        ["report.json", "report.md", "report.html", "report.junit.xml"]
+    )
 
 
 def test_write_reports_leaves_old_reports_when_rendering_fails(tmp_path: Path) -> None:
@@ -438,7 +446,9 @@ def test_write_reports_renders_markdown_before_writing_json(
     with pytest.raises(OrthoproofError, match="cannot render"):
         write_reports(_results(), _run(prove=99.0), tmp_path)
     assert (tmp_path / "report.json").read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["report.json", "report.md"]
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["report.json", "report.md", "report.html", "report.junit.xml"]
+    )
 
 
 def test_write_reports_into_a_file_names_out(tmp_path: Path) -> None:
