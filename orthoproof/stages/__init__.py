@@ -10,11 +10,18 @@ from orthoproof.claims import ClaimSpec
 from orthoproof.config import ALL_STAGES
 from orthoproof.stages.base import Context, Found, Progress, Stage
 from orthoproof.stages.core import fuzz_stage, proof_stage, trajectory_stage
+from orthoproof.stages.inits import init_stage
 from orthoproof.stages.theory import theory_stage
 
 __all__ = ["STAGES", "Context", "Found", "Progress", "Stage", "catalogue"]
 
-STAGES: tuple[Stage, ...] = (theory_stage, proof_stage, fuzz_stage, trajectory_stage)
+STAGES: tuple[Stage, ...] = (
+    theory_stage,
+    proof_stage,
+    fuzz_stage,
+    trajectory_stage,
+    init_stage,
+)
 assert tuple(s.name for s in STAGES) == ALL_STAGES, "config.ALL_STAGES is stale"
 
 
