@@ -1,0 +1,71 @@
+"""Load the user's code from a ``package.module:attribute`` path.
+
+The code is imported only when named, so ``orthoproof check`` never runs code
+the user did not point at.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+from orthoproof.errors import InvalidArgument
+
+__all__ = ["load_object", "object_path"]
+
+_FORM = "an import path package.module:attribute"
+
+
+def load_object(path: str) -> Any:
+    """Import ``package.module`` and return its (possibly dotted) ``attribute``.
+
+    Parameters
+    ----------
+    path
+        ``package.module:attribute`` or ``package.module:Class.attribute``.
+
+    Raises
+    ------
+    InvalidArgument
+        If the path is malformed, the module cannot be imported or the attribute
+        does not exist; the message names the path and the cause.
+    """
+    if not isinstance(path, str) or path.count(":") != 1:
+        raise InvalidArgument.of("path", path, _FORM)
+    module_name, attribute = path.split(":")
+    if not module_name or not attribute:
+        raise InvalidArgument.of("path", path, _FORM)
+    try:
+        target: Any = importlib.import_module(module_name)
+    except Exception as exc:  # the user's module may raise anything on import
+        raise InvalidArgument(
+            f"path={path!r}: cannot import module {module_name!r} "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise InvalidArgument(
+                f"path={path!r}: {module_name!r} has no attribute {attribute!r}"
+            )
+        target = getattr(target, part)
+    return target
+
+
+def object_path(obj: Any) -> str | None:
+    """The import path of ``obj`` when it can be re-imported, else ``None``.
+
+    Used to build replay commands for objects handed over in Python.
+    """
+    module = getattr(obj, "__module__", None)
+    name = getattr(obj, "__qualname__", None)
+    if name is None:
+        # An instance: replayable only if its class's module holds it by name.
+        module = getattr(type(obj), "__module__", None)
+        namespace = vars(sys.modules.get(module or "", object))
+        name = next((key for key, v in namespace.items() if v is obj), None)
+    if module is None or name is None or module == "__main__":
+        return None
+    if "<locals>" in name:
+        return None
+    return f"{module}:{name}"

@@ -1,0 +1,162 @@
+"""What a check finds, per group, and how a failure is replayed."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from orthoproof.errors import InvalidArgument
+from orthoproof.trajectory.classify import Scaling
+
+__all__ = [
+    "VERDICTS",
+    "CheckReport",
+    "GroupCheck",
+    "parse_expectations",
+    "replay_command",
+    "verdict_of",
+]
+
+#: Verdicts of the gate, in the vocabulary of ``--expect``.
+VERDICTS = ("equivariant", "broken", "undecided")
+
+
+def verdict_of(*scalings: Scaling) -> str:
+    """``broken`` if any measurement persists, ``equivariant`` if all shrink."""
+    kinds = {s.kind for s in scalings}
+    if "persists" in kinds:
+        return "broken"
+    if kinds <= {"shrinks", "exact-zero"}:
+        return "equivariant"
+    return "undecided"
+
+
+@dataclass(frozen=True)
+class GroupCheck:
+    """The verdict for one group, with everything needed to replay it.
+
+    ``measurements`` maps a quantity (``trajectory``, ``loss``, ``gradient``) to
+    its deviations per precision and the classifier's reading of them.
+    """
+
+    group: str
+    verdict: str
+    element: list[list[str]]
+    measurements: Mapping[str, Scaling]
+    precisions: tuple[str, ...]
+    worst: Mapping[str, float]
+    first_step: int | None
+    replay: str
+    expected: str | None = None
+
+    @property
+    def as_expected(self) -> bool:
+        return self.expected is None or self.expected == self.verdict
+
+    def with_expectation(self, expected: str | None) -> GroupCheck:
+        return GroupCheck(**{**self.__dict__, "expected": expected})
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """All groups of one check of a loss or an optimiser."""
+
+    kind: str
+    target: str
+    seed: int
+    shapes: Mapping[str, list[int]]
+    dtypes: tuple[str, ...]
+    steps: int | None
+    groups: tuple[GroupCheck, ...]
+    notes: tuple[str, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(g.as_expected for g in self.groups)
+
+    def group(self, name: str) -> GroupCheck:
+        for g in self.groups:
+            if g.group == name:
+                return g
+        raise KeyError(name)
+
+    def expect(self, expectations: Mapping[str, str]) -> CheckReport:
+        """A copy with ``--expect`` expectations attached to their groups."""
+        unknown = set(expectations) - {g.group for g in self.groups}
+        if unknown:
+            raise InvalidArgument.of(
+                "expect", sorted(unknown), "groups that were checked"
+            )
+        groups = tuple(
+            g.with_expectation(expectations.get(g.group)) for g in self.groups
+        )
+        return CheckReport(**{**self.__dict__, "groups": groups})
+
+    def failure_message(self, g: GroupCheck) -> str:
+        """A replayable account of one group's result."""
+        step = "n/a" if g.first_step is None else str(g.first_step)
+        lines = [
+            f"{self.kind} {self.target}: group {g.group} is {g.verdict}"
+            + (f" (expected {g.expected})" if g.expected else ""),
+            f"  group element P = {g.element}",
+            f"  seed {self.seed}; shapes {dict(self.shapes)}; "
+            f"dtypes {', '.join(self.dtypes)}",
+            f"  deviation first above the rounding level at step {step}",
+        ]
+        for quantity, s in g.measurements.items():
+            devs = ", ".join(
+                f"{p}={d:.2e}" for p, d in zip(g.precisions, s.deviations, strict=False)
+            )
+            lines.append(f"  {quantity}: {s.kind} — {s.reason}; deviations {devs}")
+        for key, value in g.worst.items():
+            lines.append(f"  {key}: {value:.3e}")
+        lines.append(f"  replay: {g.replay}")
+        return "\n".join(lines)
+
+
+def replay_command(
+    kind: str,
+    target: str | None,
+    group: str,
+    seed: int,
+    *,
+    extra: Sequence[str] = (),
+) -> str:
+    """The ``orthoproof check`` command that re-runs one group of a check."""
+    if target is None:
+        return "(not replayable from the command line: object has no import path)"
+    words = ["orthoproof", "check", f"--{kind}", target, "--group", group]
+    words += ["--seed", str(seed), *extra]
+    return shlex.join(words)
+
+
+def parse_expectations(items: Sequence[str]) -> dict[str, str]:
+    """Turn ``GROUP=equivariant|broken`` strings into a mapping."""
+    from orthoproof.gate.problem import GROUPS
+
+    out: dict[str, str] = {}
+    for item in items:
+        group, sep, verdict = item.partition("=")
+        verdict = {"invariant": "equivariant"}.get(verdict, verdict)
+        if not sep or group not in GROUPS or verdict not in ("equivariant", "broken"):
+            raise InvalidArgument.of(
+                "expect", item, f"GROUP=equivariant|broken with GROUP in {GROUPS}"
+            )
+        out[group] = verdict
+    return out
+
+
+def as_json(report: CheckReport) -> dict[str, Any]:
+    """Plain data for one report (used by the JSON and JUnit writers)."""
+    return {
+        "kind": report.kind,
+        "target": report.target,
+        "seed": report.seed,
+        "shapes": dict(report.shapes),
+        "dtypes": list(report.dtypes),
+        "steps": report.steps,
+        "notes": list(report.notes),
+    }

@@ -1,0 +1,1 @@
+"""Small user-side modules the gate tests point ``orthoproof check`` at."""
