@@ -12,7 +12,14 @@ from orthoproof.optimisers import optimiser_by_name
 __all__ = ["ALL_STAGES", "TRAJECTORY_HYPER", "VerifyConfig"]
 
 #: Evidence stages of ``verify``, in the order they run (see orthoproof.stages).
-ALL_STAGES = ("theory", "proofs", "fuzzing", "trajectories", "initialisations")
+ALL_STAGES = (
+    "theory",
+    "proofs",
+    "fuzzing",
+    "trajectories",
+    "optimisers",
+    "initialisations",
+)
 
 #: Learning rates for full-batch training on GloVe's summed cost. Framework
 #: defaults are kept where the run stays bounded (Adagrad, GloVe, Adam); plain

@@ -152,7 +152,10 @@ def _trajectory(item: Mapping[str, Any], prefix: str) -> str:
         facts.insert(0, ("optimiser", escape(f"{optimiser.get('name')} ({settings})")))
     blocks = [f'<div class="columns"><div>{_facts_table(facts)}</div>']
     blocks.append(f"<div>{_final_deviations(item)}</div></div>")
-    if isinstance(curves, dict) and curves:
+    # Runs that recorded no curve (the symmetry table's cells) keep their numbers
+    # in the tables; drawing a plot for each would dominate the render time.
+    recorded = isinstance(curves, dict) and any(len(c) > 1 for c in curves.values())
+    if recorded:
         title = f"deviation against step and against precision ({prefix})"
         blocks.append(
             trajectory_svg(

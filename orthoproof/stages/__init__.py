@@ -11,6 +11,7 @@ from orthoproof.config import ALL_STAGES
 from orthoproof.stages.base import Context, Found, Progress, Stage
 from orthoproof.stages.core import fuzz_stage, proof_stage, trajectory_stage
 from orthoproof.stages.inits import init_stage
+from orthoproof.stages.optimisers import optimiser_stage
 from orthoproof.stages.theory import theory_stage
 
 __all__ = ["STAGES", "Context", "Found", "Progress", "Stage", "catalogue"]
@@ -20,6 +21,7 @@ STAGES: tuple[Stage, ...] = (
     proof_stage,
     fuzz_stage,
     trajectory_stage,
+    optimiser_stage,
     init_stage,
 )
 assert tuple(s.name for s in STAGES) == ALL_STAGES, "config.ALL_STAGES is stale"
