@@ -81,3 +81,11 @@ def browser(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     _versions(session)
     session.run("pytest", "tests/test_browser.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def torch(session: nox.Session) -> None:
+    """Classify torch.optim's optimisers against FACTS.md."""
+    session.install("-e", ".[test,torch]")
+    _versions(session)
+    session.run("pytest", "tests/test_torch_optim.py", *session.posargs)

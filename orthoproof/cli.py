@@ -1,4 +1,4 @@
-"""The command line: ``orthoproof verify | claims | report``.
+"""The command line: ``orthoproof verify | check | claims | report``.
 
 The CLI owns the terminal: progress while the pipeline works, a one-screen
 summary afterwards. Exit status: 0 when every verdict equals its expected
@@ -95,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("claims", help="list the claim catalogue")
+
+    from orthoproof.gate.cli import add_check_parser
+
+    add_check_parser(commands)
 
     report = commands.add_parser(
         "report", help="re-render report.md from a report.json"
@@ -233,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_verify(args, console)
         if args.command == "claims":
             return _run_claims(console)
+        if args.command == "check":
+            from orthoproof.gate.cli import run_check
+
+            return run_check(args, console)
         return _run_report(args, console)
     except OrthoproofError as exc:
         _error(str(exc))

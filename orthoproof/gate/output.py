@@ -2,9 +2,11 @@
 
 The JSON document uses the report schema of :mod:`orthoproof.report.schema`,
 one claim per group: ``equivariant`` becomes ``holds`` and ``undecided`` stays.
-``broken`` becomes ``refuted`` because the deviation persisted unchanged from
-float32 to 60 digits; the evidence says plainly that it was measured, not
-certified with ball arithmetic (user code cannot be run on balls in general).
+``broken`` becomes ``undecided``: the deviation persisted unchanged across
+precisions, which is strong evidence, but ``refuted`` is reserved for certified
+counterexamples and user code cannot be run on balls in general. The evidence
+summary says "broken (measured, not certified)", and the terminal, the exit
+status and JUnit still treat it as broken.
 A group with no ``--expect`` is expected to have the verdict it got, so it
 never fails the document's ``summary.ok``.
 """
@@ -28,8 +30,14 @@ __all__ = ["json_document", "junit_xml", "summary_table", "write_json", "write_j
 
 _TO_VERDICT = {
     "equivariant": Verdict.HOLDS,
-    "broken": Verdict.REFUTED,
+    "broken": Verdict.UNDECIDED,
     "undecided": Verdict.UNDECIDED,
+}
+_WORD = {
+    "persists": "broken",
+    "shrinks": "equivariant",
+    "exact-zero": "equivariant",
+    "unclear": "undecided",
 }
 _STYLE = {"equivariant": "green", "broken": "bold red", "undecided": "yellow"}
 
@@ -86,7 +94,9 @@ def _claim(report: CheckReport, g: GroupCheck) -> ClaimResult:
                 if s.kind in ("shrinks", "exact-zero")
                 else "undecided"
             ],
-            summary=f"{quantity}: {s.reason} (measured, not certified)",
+            summary=(
+                f"{quantity}: {_WORD[s.kind]} — {s.reason} (measured, not certified)"
+            ),
             dimensions={
                 "k": report.shapes["A"][0],
                 "m": report.shapes["A"][1],
