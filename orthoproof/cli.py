@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated subset of {','.join(ALL_STAGES)} (default: all)",
     )
     verify.add_argument(
+        "--no-study", action="store_true", help="skip the basis-alignment study"
+    )
+    verify.add_argument(
         "--out", default="reports", help="report directory (default reports)"
     )
 
@@ -101,10 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     add_check_parser(commands)
 
     report = commands.add_parser(
-        "report", help="re-render report.md from a report.json"
+        "report", help="re-render Markdown, HTML and JUnit from a report.json"
     )
     report.add_argument("json", help="path of a report.json")
-    report.add_argument("--out", required=True, help="directory for report.md")
+    report.add_argument("--out", required=True, help="directory for the reports")
     return parser
 
 
@@ -137,6 +140,7 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
         dps=tuple(args.dps),
         fuzz_examples=args.fuzz_examples,
         stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()),
+        study=not args.no_study and args.stages == ",".join(ALL_STAGES),
     )
     out = Path(args.out)
     problem = _uncreatable(out)
@@ -159,11 +163,11 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
                 tasks[stage] = bar.add_task(stage, total=total, label="")
             bar.update(tasks[stage], completed=done, total=total, label=label)
 
-        results, run = verify(
+        results, run, studies = verify(
             config, progress=progress, only=args.only, group=args.group
         )
 
-    paths = write_reports(results, run, out)
+    paths = write_reports(results, run, out, studies)
     console.print(_summary_table(results))
     stages = {k: v for k, v in run.timings.items() if "/" not in k}
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())

@@ -51,6 +51,8 @@ class VerifyConfig:
     x_max: float = 100.0
     alpha: float = 0.75
     stages: tuple[str, ...] = ALL_STAGES
+    #: run the basis-alignment study (issue 7) after the claims
+    study: bool = True
 
     def __post_init__(self) -> None:
         if (

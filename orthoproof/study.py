@@ -227,3 +227,40 @@ def _conclusion(regimes: dict[str, Any]) -> str:
             "axis-aligned, and that alignment was no longer detectable after training."
         )
     return "; ".join(parts) + ". " + summary
+
+
+def study_section(result: dict[str, Any]) -> dict[str, Any]:
+    """The report's ``studies`` entry for a :func:`run_study` result.
+
+    The wall-clock time is left out, so that the section is reproducible.
+    """
+    columns = [
+        "regime",
+        "combined p, A before training",
+        "combined p, A",
+        "combined p, A+B",
+        "mean effect size, A",
+        "reading",
+    ]
+    rows = [
+        [
+            name,
+            regime["combined_p"]["initial_A"],
+            regime["combined_p"]["A"],
+            regime["combined_p"]["A+B"],
+            regime["mean_effect_size"]["A"],
+            regime["verdict"],
+        ]
+        for name, regime in result["regimes"].items()
+    ]
+    settings = result["settings"]
+    return {
+        "title": (
+            "Do trained GloVe vectors have privileged axes? "
+            f"({settings['vocab']} words, k = {settings['k']}, "
+            f"{settings['seeds']} seeds per regime)"
+        ),
+        "conclusion": result["conclusion"],
+        "table": {"columns": columns, "rows": rows},
+        "data": {k: v for k, v in result.items() if k != "seconds"},
+    }

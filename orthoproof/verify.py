@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from orthoproof.claims import ClaimSpec, expected_for
 from orthoproof.config import ALL_STAGES, TRAJECTORY_HYPER, VerifyConfig
@@ -112,11 +113,12 @@ def verify(
     progress: Progress | None = None,
     only: str | None = None,
     group: str | None = None,
-) -> tuple[list[ClaimResult], RunInfo]:
-    """Run the selected stages and return the claim results with run metadata.
+) -> tuple[list[ClaimResult], RunInfo, dict[str, Any]]:
+    """Run the selected stages; return claim results, run metadata and studies.
 
     ``only`` restricts the run to the claims whose id equals it, and ``group``
-    to those stated for that group (for replay).
+    to those stated for that group (for replay); the studies run only when
+    every claim is asked for and ``config.study`` is set.
     """
     wanted = _wanted(config, only, group)
     clock = _Clock()
@@ -136,6 +138,15 @@ def verify(
             kept = _without_timings(items, key[0], stage.name, per_claim)
             evidence.setdefault(key, []).extend(kept)
 
+    studies: dict[str, Any] = {}
+    if config.study and only is None and group is None:
+        from orthoproof.study import run_study, study_section
+
+        ctx.progress("study", 0, 1, "training GloVe under four regimes")
+        with clock.stage("study"):
+            studies["basis-alignment"] = study_section(run_study("small", config.seed))
+        ctx.progress("study", 1, 1, "done")
+
     # A claim with no evidence is reported (as undecided) only when every
     # stage ran: then the silence is a fault worth seeing, not a choice.
     complete = set(config.stages) == set(ALL_STAGES)
@@ -153,4 +164,4 @@ def verify(
         config=config.to_json(),
         timings={**clock.timings, **per_claim},
     )
-    return results, run
+    return results, run, studies

@@ -501,3 +501,37 @@ def test_run_info_rejects_bad_metadata(field: str, value: object) -> None:
     fields[field] = value
     with pytest.raises(InvalidArgument, match=field):
         RunInfo(**fields)
+
+
+def _study() -> dict[str, Any]:
+    return {
+        "basis": {
+            "title": "A study",
+            "conclusion": "No evidence either way.",
+            "table": {"columns": ["regime", "p"], "rows": [["a", 0.5], ["b", 0.01]]},
+            "data": {"raw": [1, 2]},
+        }
+    }
+
+
+def test_studies_render_in_markdown_and_html() -> None:
+    """A studies section appears before the timings in Markdown and in HTML."""
+    from orthoproof.report import render_html
+
+    doc = report_document(_results(), _run(), _study())
+    assert validate(doc) == []
+    markdown = render_markdown(doc)
+    assert markdown.index("## Studies") < markdown.index("## Timings")
+    assert "No evidence either way." in markdown
+    assert "| b | 0.01 |" in markdown
+    assert "No evidence either way." in render_html(doc)
+
+
+def test_schema_rejects_a_study_without_conclusion_or_with_ragged_rows() -> None:
+    """The studies section is checked like the rest of the contract."""
+    doc = report_document(_results(), _run(), _study())
+    del doc["studies"]["basis"]["conclusion"]
+    doc["studies"]["basis"]["table"]["rows"].append(["c"])
+    problems = validate(doc)
+    assert any("conclusion" in p for p in problems)
+    assert any("row does not match" in p for p in problems)

@@ -25,6 +25,7 @@ from orthoproof.report.evidence_html import evidence_html, number, verdict_badge
 from orthoproof.report.formulas import claim_formulas
 from orthoproof.report.plots import fuzz_ratio_svg
 from orthoproof.report.schema import VERDICTS, validate
+from orthoproof.report.studies import studies_html
 from orthoproof.report.style import CSS
 
 __all__ = ["TIMINGS_MARKER", "render_html"]
@@ -75,6 +76,7 @@ def render_html(doc: Mapping[str, Any]) -> str:
         _run_section(doc),
         "<h2>Claims and their evidence</h2>",
         *(_claim_section(c, a) for c, a in zip(claims, anchors, strict=True)),
+        studies_html(doc["studies"]) if doc.get("studies") else "",
         '<hr class="timings">',
         TIMINGS_MARKER,
         _timings_section(doc["run"]["timings"]),

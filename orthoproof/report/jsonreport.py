@@ -31,7 +31,11 @@ _JSON_READY = (
 )
 
 
-def report_document(results: Sequence[ClaimResult], run: RunInfo) -> dict[str, Any]:
+def report_document(
+    results: Sequence[ClaimResult],
+    run: RunInfo,
+    studies: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The JSON report of a run, as plain Python data.
 
     Parameters
@@ -40,6 +44,8 @@ def report_document(results: Sequence[ClaimResult], run: RunInfo) -> dict[str, A
         The claims of the run, with their verdicts and evidence, in report order.
     run
         Seed, input, configuration, versions and timings of the run.
+    studies
+        Optional measurements that are not claims (:mod:`.studies`).
 
     Returns
     -------
@@ -62,6 +68,8 @@ def report_document(results: Sequence[ClaimResult], run: RunInfo) -> dict[str, A
         "summary": _summary(claims),
         "claims": claims,
     }
+    if studies:
+        doc["studies"] = sanitise(dict(studies), "studies")
     problems = validate(doc)
     if problems:
         raise OrthoproofError(f"report document is invalid: {problems[0]}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from orthoproof.errors import OrthoproofError
 from orthoproof.report.schema import VERDICTS, validate
+from orthoproof.report.studies import studies_markdown
 
 __all__ = ["MAX_BLOCK_LINES", "TIMINGS_HEADING", "render_markdown"]
 
@@ -68,6 +69,7 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
         _summary_section(doc["summary"], doc["claims"]),
         "## Claims",
         *(_claim_section(claim) for claim in doc["claims"]),
+        *([studies_markdown(doc["studies"])] if doc.get("studies") else []),
         _timings_section(doc["run"]["timings"]),
     ]
     return "\n\n".join(sections) + "\n"

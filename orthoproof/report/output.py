@@ -8,7 +8,7 @@ then replaced atomically.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,10 @@ FILE_NAMES = {
 
 
 def write_reports(
-    results: Sequence[ClaimResult], run: RunInfo, out_dir: Path | str
+    results: Sequence[ClaimResult],
+    run: RunInfo,
+    out_dir: Path | str,
+    studies: Mapping[str, Any] | None = None,
 ) -> dict[str, Path]:
     """Render the reports of a run in every format and write them.
 
@@ -76,7 +79,7 @@ def write_reports(
     """
     out = Path(out_dir)
     _check_not_a_file(out)
-    json_text = dumps_document(report_document(results, run))
+    json_text = dumps_document(report_document(results, run, studies))
     # Render from the decoded text, exactly as a later re-render from the stored
     # report.json would, so that the two can never disagree.
     texts = render_formats(json.loads(json_text))

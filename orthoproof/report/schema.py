@@ -101,6 +101,10 @@ def validate(doc: object) -> list[str]:
         problems.append(f"schema: expected {SCHEMA_VERSION}, got {doc['schema']!r}")
     if _field(doc, "run", "object", "", problems):
         _check_run(doc["run"], problems)
+    if "studies" in doc:
+        from orthoproof.report.studies import check_studies
+
+        check_studies(doc["studies"], problems)
     claims_ok = _field(doc, "claims", "array", "", problems)
     if claims_ok:
         _check_claims(doc["claims"], problems)

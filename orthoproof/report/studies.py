@@ -1,0 +1,76 @@
+"""The optional ``studies`` section: measurements that are not claims.
+
+A study (for now the basis-alignment study of issue 7) has no expected
+verdict; it reports numbers and a conclusion computed from them. Its layout:
+``{"<name>": {"title": str, "conclusion": str, "table": {"columns": [...],
+"rows": [[...], ...]}, "data": {...}}}``; ``data`` holds everything else and
+is kept in the JSON only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+__all__ = ["check_studies", "studies_html", "studies_markdown"]
+
+
+def check_studies(studies: object, problems: list[str]) -> None:
+    """Append a message for every way ``studies`` departs from the layout."""
+    if not isinstance(studies, dict):
+        problems.append("studies: expected an object")
+        return
+    for name, study in studies.items():
+        where = f"studies.{name}"
+        if not isinstance(study, dict):
+            problems.append(f"{where}: expected an object")
+            continue
+        for key in ("title", "conclusion"):
+            if not isinstance(study.get(key), str):
+                problems.append(f"{where}.{key}: expected a string")
+        table = study.get("table")
+        if not isinstance(table, dict) or not isinstance(table.get("rows"), list):
+            problems.append(f"{where}.table: expected an object with rows")
+        elif any(len(r) != len(table.get("columns", [])) for r in table["rows"]):
+            problems.append(f"{where}.table: a row does not match the columns")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def studies_markdown(studies: Mapping[str, Any]) -> str:
+    """One Markdown section per study: its conclusion, then its table."""
+    parts = ["## Studies"]
+    for study in studies.values():
+        table = study["table"]
+        parts.append(f"### {study['title']}\n\n{study['conclusion']}")
+        lines = [
+            "| " + " | ".join(table["columns"]) + " |",
+            "| " + " | ".join("---" for _ in table["columns"]) + " |",
+            *("| " + " | ".join(_cell(v) for v in row) + " |" for row in table["rows"]),
+        ]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def studies_html(studies: Mapping[str, Any]) -> str:
+    """One HTML section per study, readable without JavaScript."""
+    parts = ["<h2>Studies</h2>"]
+    for study in studies.values():
+        table = study["table"]
+        head = "".join(f"<th>{escape(c)}</th>" for c in table["columns"])
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in row) + "</tr>"
+            for row in table["rows"]
+        )
+        parts.append(
+            f"<section><h3>{escape(study['title'])}</h3>"
+            f"<p>{escape(study['conclusion'])}</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            "</section>"
+        )
+    return "\n".join(parts)
