@@ -1,4 +1,4 @@
-"""The command line: ``orthoproof verify | check | claims | report``.
+"""The command line: ``orthoproof verify | check | basis | claims | report``.
 
 The CLI owns the terminal: progress while the pipeline works, a one-screen
 summary afterwards. Exit status: 0 when every verdict equals its expected
@@ -102,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     from orthoproof.gate.cli import add_check_parser
 
     add_check_parser(commands)
+
+    from orthoproof.basis.command import add_basis_parser
+
+    add_basis_parser(commands)
 
     report = commands.add_parser(
         "report", help="re-render Markdown, HTML and JUnit from a report.json"
@@ -241,6 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_verify(args, console)
         if args.command == "claims":
             return _run_claims(console)
+        if args.command == "basis":
+            from orthoproof.basis.command import run_basis
+
+            return run_basis(args, console)
         if args.command == "check":
             from orthoproof.gate.cli import run_check
 

@@ -210,3 +210,31 @@ def test_reports_are_identical_apart_from_timings(tmp_path: Path) -> None:
         for n in ("one", "two")
     ]
     assert md[0] == md[1]
+
+
+def test_basis_detects_planted_axes_and_passes_a_rotated_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`orthoproof basis` flags heavy-tailed axes and not their rotated copy."""
+    from orthoproof.groups import haar_orthogonal
+
+    rng = np.random.default_rng(0)
+    planted = rng.laplace(size=(400, 5))
+    np.save(tmp_path / "planted.npy", planted)
+    np.save(tmp_path / "rotated.npy", planted @ haar_orthogonal(5, rng).T)
+    assert (
+        main(
+            ["basis", str(tmp_path / "planted.npy"), "--json", str(tmp_path / "b.json")]
+        )
+        == 0
+    )
+    assert "the axes are privileged" in capsys.readouterr().out
+    assert json.loads((tmp_path / "b.json").read_text())["p_value"] <= 0.01
+    assert main(["basis", str(tmp_path / "rotated.npy")]) == 0
+    assert "no evidence" in capsys.readouterr().out
+
+
+def test_basis_on_a_missing_file_exits_two(capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing vector file is a usage error naming the file."""
+    assert main(["basis", "/nonexistent/vectors.txt"]) == 2
+    assert "vectors.txt" in capsys.readouterr().err
