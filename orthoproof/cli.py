@@ -21,7 +21,7 @@ from rich.table import Table
 from orthoproof import __version__
 from orthoproof.config import ALL_STAGES
 from orthoproof.errors import OrthoproofError
-from orthoproof.verdicts import ClaimResult
+from orthoproof.verdicts import ClaimResult, Verdict
 
 __all__ = ["main"]
 
@@ -204,14 +204,30 @@ def _error(message: str) -> None:
 
 
 def _run_claims(console: Console) -> int:
+    from orthoproof.groups import TABLE_GROUPS
+    from orthoproof.optim.catalogue import expected_verdict, table_names
+    from orthoproof.stages import catalogue
+    from orthoproof.symmetry import GROUP_TITLES
+
     table = Table(title="claim catalogue")
     for column in ("claim", "group", "expected", "statement"):
         table.add_column(column)
-    from orthoproof.stages import catalogue
-
     for spec in catalogue():
         table.add_row(spec.id, spec.group, str(spec.expected), spec.statement)
     console.print(table)
+
+    # The optimisers' expected symmetries at a glance (FACTS.md's table).
+    symmetry = Table(title="expected symmetry of each optimiser (✓ equivariant)")
+    symmetry.add_column("optimiser")
+    for group in TABLE_GROUPS:
+        symmetry.add_column(GROUP_TITLES[group], justify="center")
+    for name in table_names():
+        marks = [
+            "✓" if expected_verdict(name, g) == Verdict.HOLDS else "✗"
+            for g in TABLE_GROUPS
+        ]
+        symmetry.add_row(name, *marks)
+    console.print(symmetry)
     return EXIT_OK
 
 

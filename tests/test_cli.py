@@ -170,6 +170,9 @@ def test_claims_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["claims"]) == 0
     out = capsys.readouterr().out
     assert all(spec.id in out for spec in CATALOGUE)
+    # the optimisers' expected symmetry table follows the catalogue
+    assert "expected symmetry of each optimiser" in out
+    assert "shampoo" in out
 
 
 def test_uncreatable_out_is_refused_before_any_work(
