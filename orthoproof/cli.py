@@ -94,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-study", action="store_true", help="skip the basis-alignment study"
     )
     verify.add_argument(
+        "--study-profile",
+        choices=("small", "thorough"),
+        default="small",
+        help="small: seconds, in the default budget; thorough: more words and seeds",
+    )
+    verify.add_argument(
         "--out", default="reports", help="report directory (default reports)"
     )
 
@@ -145,6 +151,7 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
         fuzz_examples=args.fuzz_examples,
         stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()),
         study=not args.no_study and args.stages == ",".join(ALL_STAGES),
+        study_profile=args.study_profile,
     )
     out = Path(args.out)
     problem = _uncreatable(out)

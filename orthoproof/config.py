@@ -51,8 +51,9 @@ class VerifyConfig:
     x_max: float = 100.0
     alpha: float = 0.75
     stages: tuple[str, ...] = ALL_STAGES
-    #: run the basis-alignment study (issue 7) after the claims
+    #: run the basis-alignment study (issue 7) after the claims, at this profile
     study: bool = True
+    study_profile: str = "small"
 
     def __post_init__(self) -> None:
         if (
@@ -72,6 +73,10 @@ class VerifyConfig:
                 "dps",
                 self.dps,
                 "two or more ints above float64's 16 digits, e.g. 30,60",
+            )
+        if self.study_profile not in ("small", "thorough"):
+            raise InvalidArgument.of(
+                "study_profile", self.study_profile, "'small' or 'thorough'"
             )
         unknown = set(self.stages) - set(ALL_STAGES)
         if unknown or not self.stages:

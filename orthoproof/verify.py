@@ -144,7 +144,9 @@ def verify(
 
         ctx.progress("study", 0, 1, "training GloVe under four regimes")
         with clock.stage("study"):
-            studies["basis-alignment"] = study_section(run_study("small", config.seed))
+            studies["basis-alignment"] = study_section(
+                run_study(config.study_profile, config.seed)
+            )
         ctx.progress("study", 1, 1, "done")
 
     # A claim with no evidence is reported (as undecided) only when every
