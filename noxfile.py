@@ -89,3 +89,11 @@ def torch(session: nox.Session) -> None:
     session.install("-e", ".[test,torch]")
     _versions(session)
     session.run("pytest", "tests/test_torch_optim.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def optax(session: nox.Session) -> None:
+    """Classify optax's transformations against FACTS.md."""
+    session.install("-e", ".[test,optax]")
+    _versions(session)
+    session.run("pytest", "tests/test_optax.py", *session.posargs)

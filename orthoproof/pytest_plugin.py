@@ -8,6 +8,9 @@ orthoproof.pytest_plugin`` once orthoproof is installed; importing it is cheap
   :func:`assert_optimiser_broken`, whose failure messages carry the group
   element, seed, shapes, dtypes, the first deviating step and the
   ``orthoproof check`` command that replays the failure;
+* the fixture ``orthoproof_check``: the same helpers bound to the seed given
+  by ``--orthoproof-seed`` (default 0), so a CI job can vary the seed without
+  editing tests;
 * the Hypothesis settings profile ``orthoproof-ci`` (derandomised, no
   database, no deadline), chosen with ``--hypothesis-profile=orthoproof-ci``.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from orthoproof.gate import check_loss, check_optimiser
@@ -24,6 +28,7 @@ from orthoproof.gate.results import CheckReport
 
 __all__ = [
     "CI_PROFILE",
+    "SymmetryGate",
     "assert_loss_invariant",
     "assert_optimiser_broken",
     "assert_optimiser_equivariant",
@@ -114,3 +119,52 @@ def assert_optimiser_broken(
         opt, groups=_groups(group), options=options, steps=steps, seed=seed, **kwargs
     )
     return _fail_unless(report, "broken")
+
+
+class SymmetryGate:
+    """The assertion helpers bound to one seed; what ``orthoproof_check`` gives.
+
+    Parameters
+    ----------
+    seed
+        Seed of the problem and the group elements, unless a call names one.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+
+    def loss_invariant(
+        self,
+        loss: Callable[..., Any],
+        grad: Callable[..., Any] | None = None,
+        **kw: Any,
+    ) -> CheckReport:
+        """:func:`assert_loss_invariant` with this gate's seed."""
+        __tracebackhide__ = True
+        return assert_loss_invariant(loss, grad, **{"seed": self.seed, **kw})
+
+    def optimiser_equivariant(self, opt: Any, **kw: Any) -> CheckReport:
+        """:func:`assert_optimiser_equivariant` with this gate's seed."""
+        __tracebackhide__ = True
+        return assert_optimiser_equivariant(opt, **{"seed": self.seed, **kw})
+
+    def optimiser_broken(self, opt: Any, **kw: Any) -> CheckReport:
+        """:func:`assert_optimiser_broken` with this gate's seed."""
+        __tracebackhide__ = True
+        return assert_optimiser_broken(opt, **{"seed": self.seed, **kw})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--orthoproof-seed``."""
+    parser.getgroup("orthoproof").addoption(
+        "--orthoproof-seed",
+        type=int,
+        default=0,
+        help="seed of the orthoproof_check fixture's problems and group elements",
+    )
+
+
+@pytest.fixture
+def orthoproof_check(request: pytest.FixtureRequest) -> SymmetryGate:
+    """Symmetry assertions seeded by ``--orthoproof-seed``."""
+    return SymmetryGate(request.config.getoption("orthoproof_seed"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shlex
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from orthoproof.cli import main as cli_main
 from orthoproof.errors import InvalidArgument
 from orthoproof.gate import UserCodeError, check_loss, check_optimiser, load_object
 from orthoproof.gate.cli import main
@@ -152,3 +154,32 @@ def test_json_and_junit_parse(
     failure = suite.find("testcase[@name='O']/failure")
     assert failure is not None
     assert "replay:" in (failure.text or "")
+
+
+@pytest.mark.parametrize(
+    ("kind", "target", "options"),
+    [
+        ("--optimiser", f"{EX}.optimisers:sign_sgd", []),
+        ("--optimiser", f"{EX}.optimisers:SGD", ["--options", '{"momentum": 0.9}']),
+        ("--loss", f"{EX}.losses:l1", []),
+    ],
+)
+def test_printed_replay_replays(
+    capsys: pytest.CaptureFixture[str], kind: str, target: str, options: list[str]
+) -> None:
+    """The replay line printed on failure gives the same verdict and exit code."""
+    # sign_sgd and l1 break O; SGD is equivariant, so expecting a break fails.
+    wanted = "equivariant" if kind == "--loss" or "sign" in target else "broken"
+    code, text = _run(
+        capsys, kind, target, *options, "--seed", "5", "--expect", f"O={wanted}"
+    )
+    assert code == 1
+    replay = next(
+        line.split("replay: ", 1)[1] for line in text.splitlines() if "replay: " in line
+    )
+    verdict = next(line for line in text.splitlines() if ": group O is " in line)
+    assert "--seed 5" in replay
+    assert code == cli_main(shlex.split(replay)[1:])
+    again = capsys.readouterr().out
+    assert verdict.strip() in again
+    assert f"replay: {replay}" in again

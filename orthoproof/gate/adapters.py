@@ -20,6 +20,7 @@ eps and stay so for the default number of steps.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -127,7 +128,13 @@ def _shape_error(value: Any, form: str) -> Exception:
 
 
 class TorchRunner:
-    """A ``torch.optim.Optimizer`` subclass, in float32 and float64 only."""
+    """A ``torch.optim.Optimizer`` subclass, in float32 and float64 only.
+
+    ``torch.optim.SparseAdam`` refuses dense gradients, so for it (and its
+    subclasses) every gradient is handed over in sparse COO form. The dense
+    gradient has no exact zeros on the check's problem, so the sparse form
+    holds every entry and SparseAdam updates every coordinate, as Adam does.
+    """
 
     kind = "torch"
 
@@ -136,6 +143,11 @@ class TorchRunner:
 
     def supports(self, precision: Precision) -> bool:
         return precision.name in ("float32", "float64")
+
+    def _wants_sparse(self) -> bool:
+        import torch
+
+        return issubclass(self.cls, torch.optim.SparseAdam)
 
     def run(
         self, precision: Precision, params: Params, x: Any, steps: int
@@ -147,12 +159,16 @@ class TorchRunner:
         b = torch.tensor(np.asarray(params["B"]), dtype=dtype, requires_grad=True)
         target = torch.tensor(np.asarray(x), dtype=dtype)
         optimiser = call(self.cls.__name__, self.cls, [a, b], **self.options)
+        sparse = self._wants_sparse()
 
         def closure() -> Any:
             # Every optimiser accepts a closure; L-BFGS needs one.
             optimiser.zero_grad()
             loss = 0.5 * ((a.T @ b - target) ** 2).sum()
             loss.backward()
+            if sparse:
+                for tensor in (a, b):
+                    tensor.grad = tensor.grad.to_sparse()
             return loss
 
         trajectory = []
@@ -164,8 +180,29 @@ class TorchRunner:
         return trajectory
 
 
+def _x64() -> contextlib.AbstractContextManager[Any]:
+    """A scope in which jax keeps float64 arrays as float64.
+
+    Without it jax silently computes in float32, leaving a single precision
+    and nothing to read a scaling from. The switch is scoped, so the caller's
+    own jax setting is left as it was.
+    """
+    import jax
+
+    if hasattr(jax, "enable_x64"):  # jax ≥ 0.7
+        return jax.enable_x64(True)
+    from jax.experimental import enable_x64
+
+    return enable_x64()
+
+
 class OptaxRunner:
-    """An optax ``GradientTransformation`` on jax arrays (float64 needs x64)."""
+    """An optax ``GradientTransformation`` on jax arrays, in float32 and float64.
+
+    float64 is switched on for the run only (see :func:`_x64`). The returned
+    arrays are not converted, so a transformation that quietly drops to float32
+    is caught by the check's dtype test rather than hidden.
+    """
 
     kind = "optax"
 
@@ -173,11 +210,7 @@ class OptaxRunner:
         self.make = make
 
     def supports(self, precision: Precision) -> bool:
-        if precision.name == "float32":
-            return True
-        import jax
-
-        return precision.name == "float64" and bool(jax.config.jax_enable_x64)
+        return precision.name in ("float32", "float64")
 
     def run(
         self, precision: Precision, params: Params, x: Any, steps: int
@@ -185,21 +218,17 @@ class OptaxRunner:
         import jax.numpy as jnp
         import optax
 
-        transform = self.make()
-        current = {key: jnp.asarray(v) for key, v in params.items()}
-        target = jnp.asarray(x)
-        state = call("init", transform.init, current)
-        trajectory = []
-        for _ in range(steps):
-            grads = quadratic_gradient(current, target)
-            updates, state = call("update", transform.update, grads, state, current)
-            current = optax.apply_updates(current, updates)
-            trajectory.append(
-                {
-                    key: np.asarray(v).astype(precision.dtype)
-                    for key, v in current.items()
-                }
-            )
+        with _x64():
+            transform = self.make()
+            current = {key: jnp.asarray(v) for key, v in params.items()}
+            target = jnp.asarray(x)
+            state = call("init", transform.init, current)
+            trajectory = []
+            for _ in range(steps):
+                grads = quadratic_gradient(current, target)
+                updates, state = call("update", transform.update, grads, state, current)
+                current = optax.apply_updates(current, updates)
+                trajectory.append({key: np.asarray(v) for key, v in current.items()})
         return trajectory
 
 

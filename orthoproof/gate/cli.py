@@ -130,7 +130,10 @@ def run_check(args: argparse.Namespace, console: Console) -> int:
         console.print(f"note: {note}", highlight=False)
     failed = [g for g in report.groups if not g.as_expected]
     for g in failed:
-        console.print(report.failure_message(g), highlight=False, markup=False)
+        # soft_wrap: a replay command broken over two lines no longer replays.
+        console.print(
+            report.failure_message(g), highlight=False, markup=False, soft_wrap=True
+        )
     if failed:
         console.print(f"{len(failed)} expectation(s) failed", style="bold red")
         return EXIT_MISMATCH

@@ -68,4 +68,23 @@ def object_path(obj: Any) -> str | None:
         return None
     if "<locals>" in name:
         return None
-    return f"{module}:{name}"
+    return f"{_public_module(module, name, obj)}:{name}"
+
+
+def _public_module(module: str, name: str, obj: Any) -> str:
+    """The shortest already-imported parent of ``module`` exporting ``obj``.
+
+    ``torch.optim.adam:Adam`` becomes ``torch.optim:Adam`` and
+    ``optax._src.alias:adam`` becomes ``optax:adam``: the names users write,
+    and the ones that survive a library moving code between private modules.
+    Nothing is imported here, so no code runs that the user did not name.
+    """
+    parts = module.split(".")
+    for end in range(1, len(parts)):
+        parent = sys.modules.get(".".join(parts[:end]))
+        target: Any = parent
+        for part in name.split("."):
+            target = getattr(target, part, None)
+        if parent is not None and target is obj:
+            return ".".join(parts[:end])
+    return module

@@ -16,6 +16,7 @@ __all__ = [
     "GroupCheck",
     "parse_expectations",
     "replay_command",
+    "replay_with_expectation",
     "verdict_of",
 ]
 
@@ -113,8 +114,19 @@ class CheckReport:
             lines.append(f"  {quantity}: {s.kind} — {s.reason}; deviations {devs}")
         for key, value in g.worst.items():
             lines.append(f"  {key}: {value:.3e}")
-        lines.append(f"  replay: {g.replay}")
+        lines.append(f"  replay: {replay_with_expectation(g)}")
         return "\n".join(lines)
+
+
+def replay_with_expectation(g: GroupCheck) -> str:
+    """``g.replay`` plus the ``--expect`` that failed, so the replay fails too.
+
+    Without the expectation the replayed command would print the same verdict
+    but exit 0, and a CI log would not show it failing again.
+    """
+    if g.expected is None or not g.replay.startswith("orthoproof check "):
+        return g.replay
+    return f"{g.replay} {shlex.join(['--expect', f'{g.group}={g.expected}'])}"
 
 
 def replay_command(
