@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from orthoproof import __version__
+from orthoproof.claims import GROUP_NAMES
 from orthoproof.config import ALL_STAGES
 from orthoproof.errors import OrthoproofError
 from orthoproof.verdicts import ClaimResult, Verdict
@@ -82,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--only", help="settle just this claim id (for replay)")
     verify.add_argument(
         "--group",
-        choices=("O", "signed-perm"),
+        choices=tuple(GROUP_NAMES),
         help="with --only: just the claim stated for this group",
     )
     verify.add_argument(

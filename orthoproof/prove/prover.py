@@ -35,7 +35,13 @@ from orthoproof.prove.lemmas import chain_rule_certificate, orbit_certificate
 from orthoproof.prove.setup import SymbolicSetup, symbolic_setup
 from orthoproof.verdicts import Evidence, Verdict
 
-__all__ = ["DEFAULT_DIMS", "certificates", "prove_claim", "prove_identity"]
+__all__ = [
+    "DEFAULT_DIMS",
+    "attempts_evidence",
+    "certificates",
+    "prove_claim",
+    "prove_identity",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +110,7 @@ def _judge(attempts: list[Attempt]) -> tuple[bool, str, list[dict[str, Any]], di
     return accepted, "; ".join(reasons) or "no certificate", parts, timings
 
 
-def _evidence(
+def attempts_evidence(
     claim_id: str, setup: SymbolicSetup, attempts: list[Attempt], started: float
 ) -> Evidence:
     accepted, reason, parts, timings = _judge(attempts)
@@ -176,7 +182,7 @@ def prove_claim(
     except Exception as exc:  # a crash inside sympy must not become a verdict
         logger.warning("proof of %s failed: %r", claim_id, exc)
         attempts = [Attempt(None, f"{claim_id}: the proof attempt raised {exc!r}")]
-    return _evidence(claim_id, setup, attempts, started)
+    return attempts_evidence(claim_id, setup, attempts, started)
 
 
 def certificates(
@@ -215,4 +221,4 @@ def prove_identity(
     except Exception as exc:  # as in prove_claim: a crash is not a verdict
         logger.warning("proof of %s failed: %r", claim, exc)
         attempts = [Attempt(None, f"{claim}: the proof attempt raised {exc!r}")]
-    return _evidence(claim, setup, attempts, started)
+    return attempts_evidence(claim, setup, attempts, started)

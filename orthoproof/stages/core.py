@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from orthoproof.claims import CATALOGUE
+from orthoproof.claims import CATALOGUE, ClaimSpec
 from orthoproof.config import TRAJECTORY_HYPER
 from orthoproof.groups import exact_element
 from orthoproof.optimisers import optimiser_by_name
 from orthoproof.stages.base import Context, Found, Stage
 from orthoproof.trajectory import trajectory_evidence
+from orthoproof.verdicts import Verdict
 
-__all__ = ["FUZZED", "fuzz_stage", "proof_stage", "trajectory_stage"]
+__all__ = [
+    "EXTRA_MODEL_SPECS",
+    "FUZZED",
+    "fuzz_stage",
+    "proof_stage",
+    "trajectory_stage",
+]
 
 #: Claim families the fuzzer measures (with any model of the catalogue).
 FUZZED = (
@@ -33,7 +40,48 @@ def _proofs(ctx: Context) -> Found:
             prove_claim(spec.id, ctx.config.proof_dims),
             exact_check(spec.id, seed=ctx.config.seed),
         ]
+    found.update(_extra_proofs(ctx))
     ctx.progress("proofs", len(specs), len(specs), "done")
+    return found
+
+
+_EXTRA_DESCRIBED = {
+    "weighted": "elementwise-weighted squared-error",
+    "masked": "masked (matrix completion)",
+    "l2": "L2-regularised (+λ(‖A‖² + ‖B‖²)/2)",
+    "tied": "tied X ≈ AᵀA (one factor, A → PA)",
+    "sgns": "word2vec SGNS logistic (negative samples)",
+}
+
+
+def _extra_specs() -> tuple[ClaimSpec, ...]:
+    from orthoproof.prove.extra import EXTRA_MODEL_CLAIMS
+
+    statements = {
+        "loss-invariance": "E(PA, PB) = E(A, B) for the {} loss and every orthogonal P",
+        "gradient-equivariance": "∇E(PA, PB) = P·∇E(A, B) for the {} loss",
+        "orbit-orthogonality": "⟨∇E, (SA, SB)⟩ = 0 for every skew S, {} loss",
+    }
+    out = []
+    for cid in EXTRA_MODEL_CLAIMS:
+        kind, model = cid.split("/", 1)
+        text = statements[kind].format(_EXTRA_DESCRIBED[model])
+        out.append(ClaimSpec(cid, text, "O", Verdict.PROVED))
+    return tuple(out)
+
+
+#: Claims about the models of orthoproof.models_extra, settled with the proofs.
+EXTRA_MODEL_SPECS = _extra_specs()
+
+
+def _extra_proofs(ctx: Context) -> Found:
+    from orthoproof.prove.extra import extra_evidence
+
+    specs = ctx.settle(EXTRA_MODEL_SPECS)
+    found: Found = {}
+    for i, spec in enumerate(specs):
+        ctx.progress("proofs", i, len(specs), spec.id)
+        found[(spec.id, spec.group)] = extra_evidence(spec.id, ctx.config.proof_dims)
     return found
 
 
@@ -91,7 +139,12 @@ def _trajectories(ctx: Context) -> Found:
 
 
 proof_stage = Stage(
-    "proofs", tuple(s for s in CATALOGUE if not s.id.startswith("trajectory-")), _proofs
+    "proofs",
+    (
+        *(s for s in CATALOGUE if not s.id.startswith("trajectory-")),
+        *EXTRA_MODEL_SPECS,
+    ),
+    _proofs,
 )
 fuzz_stage = Stage(
     "fuzzing",

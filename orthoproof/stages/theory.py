@@ -24,6 +24,22 @@ _NECESSITY = {
 }
 
 
+_GL_FIXED = {
+    "gl-invariance/plain": "E(MA, M⁻ᵀB) = E(A, B) for the plain loss and every "
+    "invertible M (fixed dimensions, symbolic M)",
+    "gl-invariance/glove": "E(MA, M⁻ᵀB) = E(A, B) for GloVe with biases and every "
+    "invertible M (fixed dimensions, symbolic M)",
+    "gl-invariance/l2": "E(MA, M⁻ᵀB) = E(A, B) for the L2-regularised loss — false, "
+    "the penalty is only O(k)-invariant",
+}
+
+
+def _gl_fixed() -> dict[str, Verdict]:
+    from orthoproof.prove.extra import GL_FIXED_CLAIMS
+
+    return GL_FIXED_CLAIMS
+
+
 def _claims() -> tuple[ClaimSpec, ...]:
     from orthoproof.prove import GL_CLAIM
     from orthoproof.prove.freeclaims import FREE_STATEMENTS
@@ -47,6 +63,10 @@ def _claims() -> tuple[ClaimSpec, ...]:
         )
     )
     specs += [ClaimSpec(cid, s, "O", Verdict.REFUTED) for cid, s in _NECESSITY.items()]
+    specs += [
+        ClaimSpec(cid, _GL_FIXED[cid], "GL", expected)
+        for cid, expected in _gl_fixed().items()
+    ]
     specs.append(
         ClaimSpec(
             "soundness/false-identities",
@@ -80,6 +100,10 @@ def _run(ctx: Context) -> Found:
             found.setdefault((spec.id, spec.group), []).extend(necessity[spec.id])
         if spec.id == GL_CLAIM and spec.group == "GL":
             found[(spec.id, spec.group)] = [refute_gl_equivariance()]
+        if spec.id in _GL_FIXED and spec.group == "GL":
+            from orthoproof.prove.extra import extra_evidence
+
+            found[(spec.id, spec.group)] = extra_evidence(spec.id, (2, 2, 2))
         if spec.id == "soundness/false-identities":
             found[(spec.id, spec.group)] = [soundness_evidence()]
     ctx.progress("theory", len(specs), len(specs), "done")
