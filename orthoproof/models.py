@@ -198,16 +198,24 @@ class ReluHidden(Model):
 
 
 def check_params(model: Model, params: Params) -> int:
-    """Validate parameter shapes against ``model``; return the hidden dimension k."""
+    """Validate parameter shapes against ``model``; return the hidden dimension k.
+
+    A model whose ``hidden`` names only ``A`` (a tied factorisation) has no B.
+    """
     m, n = model.shape
-    for name in ("A", "B", *model.extra):
+    hidden = tuple(getattr(model, "hidden", HIDDEN))
+    for name in (*hidden, *model.extra):
         if name not in params:
             raise InvalidArgument.of(
-                "params", sorted(params), f"names A, B and {model.extra}"
+                "params", sorted(params), f"names {hidden} and {model.extra}"
             )
-    a, b = np.shape(params["A"]), np.shape(params["B"])
-    if len(a) != 2 or len(b) != 2 or a[0] != b[0] or a[1] != m or b[1] != n:
-        raise InvalidArgument.of("params", {"A": a, "B": b}, f"A k×{m} and B k×{n}")
+    sizes = {"A": m, "B": n}
+    shapes = {name: np.shape(params[name]) for name in hidden}
+    k = shapes["A"][0] if len(shapes["A"]) == 2 else None
+    for name, shape in shapes.items():
+        if len(shape) != 2 or shape[0] != k or shape[1] != sizes[name]:
+            expected = " and ".join(f"{h} k×{sizes[h]}" for h in hidden)
+            raise InvalidArgument.of("params", shapes, expected)
     # Biases broadcast silently in the residual, so a wrong length would give a
     # wrong loss rather than an error: check them explicitly.
     for name, size in (("b", m), ("c", n)):
@@ -215,7 +223,7 @@ def check_params(model: Model, params: Params) -> int:
             raise InvalidArgument.of(
                 "params", {name: np.shape(params[name])}, f"{name} of shape ({size},)"
             )
-    return int(a[0])
+    return int(shapes["A"][0])
 
 
 def model_by_name(name: str, weights: Any, target: Any) -> Model:
