@@ -76,7 +76,8 @@ def test_dumped_dom_has_the_overview_and_the_formulas(
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
     assert '<h2 id="overview">' in dom
-    assert '<table class="grid">' in dom
+    assert '<table class="glance">' in dom
+    assert "Every verdict at a glance" in dom
     assert "<math" in dom
     assert "<svg" in dom
     assert "Uncaught" not in result.stderr

@@ -24,6 +24,7 @@ from orthoproof.report import (
 from orthoproof.report.formulas import _BUILDERS, claim_formulas, matrix_mathml
 from orthoproof.report.html import TIMINGS_MARKER
 from orthoproof.report.plots import trajectory_svg
+from orthoproof.report.study_plot import basis_study_svg
 from orthoproof.verdicts import ClaimResult, Evidence, Verdict
 
 COMMITTED = Path(__file__).resolve().parent.parent / "reports" / "report.json"
@@ -143,7 +144,56 @@ def test_html_names_every_claim_and_verdict(committed: tuple[dict[str, Any], str
     for claim in doc["claims"]:
         assert claim["id"] in page
         assert f'{claim["verdict"]} <span class="mark">✓</span>' in page
-    assert "✓ All 18 claims came out as expected" in page
+    assert f"✓ All {len(doc['claims'])} claims came out as expected" in page
+
+
+def test_overview_links_every_claim_once(committed: tuple[dict[str, Any], str]):
+    """The overview, above every detail, links to each claim's section exactly once."""
+    doc, page = committed
+    overview = page[page.index('<h2 id="overview">') : page.index('id="optimisers"')]
+    links = re.findall(r'href="#(claim-\d+)"', overview)
+    assert sorted(links) == sorted(f"claim-{i + 1}" for i in range(len(doc["claims"])))
+    for heading in ("Optimisers (28)", "Initialisations (10)", "Models (3)"):
+        assert heading in overview
+
+
+def test_overview_sorts_claims_by_family_and_marks_a_miss() -> None:
+    """Trajectories and steps share optimiser rows; a miss is framed, ✗, in words."""
+    doc = _doc(adam_verdict=Verdict.HOLDS)
+    doc["claims"].append(
+        {**doc["claims"][0], "id": "step-equivariance/adam", "evidence": []}
+    )
+    doc["claims"].append(
+        {**doc["claims"][0], "id": "init-invariance/zero", "evidence": []}
+    )
+    for key in ("claims", "as_expected"):
+        doc["summary"][key] += 2
+    doc["summary"]["by_verdict"]["proved"] += 2
+    page = render_html(doc)
+    overview = page[page.index('<h2 id="overview">') : page.index('id="optimisers"')]
+    adam = re.search(r'<tr><th class="row">adam</th>(.*?)</tr>', overview)
+    assert adam is not None
+    assert adam[1].count("<td") == 3  # one step, O(k), signed permutations
+    assert 'class="cell v-holds mismatch"' in adam[1]
+    assert "expected refuted" in adam[1]
+    assert "Initialisations (1)" in overview
+    assert '<th class="row">zero</th>' in overview
+    assert "Other claims (1)" in overview
+    assert "<code>product-invariance</code>" in overview
+
+
+def test_overview_lists_a_missed_theory_claim_with_a_cross() -> None:
+    """In the compact list a miss shows ✗, the expected verdict and a frame."""
+    doc = _doc()
+    claim = doc["claims"][0]
+    claim["verdict"], claim["as_expected"] = "holds", False
+    doc["summary"].update(as_expected=2, ok=False)
+    doc["summary"]["by_verdict"].update(proved=0, holds=2)
+    page = render_html(doc)
+    assert (
+        '<span class="chip v-holds mismatch">holds <span class="mark">✗</span> '
+        "expected proved</span><code>product-invariance</code>"
+    ) in page
 
 
 def test_html_is_self_contained(committed: tuple[dict[str, Any], str]) -> None:
@@ -154,7 +204,8 @@ def test_html_is_self_contained(committed: tuple[dict[str, Any], str]) -> None:
     assert "https://" not in page
     assert not re.search(r"<(link|img|iframe|object)\b", page)
     assert " src=" not in page
-    assert page.count("<svg") >= 11  # ten trajectories and the fuzzing chart
+    # ten trajectories, the fuzzing chart and the basis-alignment study
+    assert page.count("<svg") >= 12
     assert "<math" in page
     assert "<mfrac>" in page
 
@@ -314,3 +365,53 @@ def test_rerender_refuses_a_broken_json_and_writes_nothing(tmp_path: Path) -> No
     with pytest.raises(OrthoproofError):
         rerender_reports(broken, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def _study_data() -> dict[str, Any]:
+    def part(effect: Any) -> dict[str, Any]:
+        return {
+            "statistic": 1.0,
+            "null_mean": 0.5,
+            "p_value": 0.5,
+            "effect_size": effect,
+        }
+
+    runs = [
+        {"initial_A": part(9.0), "A": part(0.5), "A+B": part(-0.3)},
+        {"initial_A": part("nan"), "A": part(1.5), "A+B": part(None)},
+    ]
+    combined = {"initial_A": 1e-6, "A": 0.4, "A+B": 0.0}
+    return {
+        "regimes": {
+            "a: adagrad": {"runs": runs, "combined_p": combined},
+            "b: sgd": {"runs": [], "combined_p": {}},
+        }
+    }
+
+
+def test_study_plot_is_reproducible_inline_svg() -> None:
+    """The basis study plot: same data, same bytes; inline-ready, no date."""
+    first = basis_study_svg(_study_data(), prefix="s1", title="basis study")
+    again = basis_study_svg(_study_data(), prefix="s1", title="basis study")
+    assert first == again
+    assert first.startswith('<svg class="plot" role="img" aria-label="basis study"')
+    assert "<metadata" not in first
+    assert "xmlns" not in first
+    assert "a: adagrad" in first
+    assert "b: sgd" in first
+    assert all(i.startswith("s1-") for i in re.findall(r'\sid="([^"]+)"', first))
+
+
+@pytest.mark.parametrize("data", [{}, {"regimes": []}, {"raw": [1, 2]}])
+def test_study_plot_draws_nothing_for_another_layout(data: dict[str, Any]) -> None:
+    """A study whose data is not laid out by regime gets no plot, and no error."""
+    assert basis_study_svg(data, prefix="s", title="t") == ""
+
+
+def test_committed_page_plots_the_study(committed: tuple[dict[str, Any], str]):
+    """The studies section of the committed page carries its plot and its table."""
+    doc, page = committed
+    studies = page[page.index('<h2 id="studies">') : page.index('<h2 id="run">')]
+    assert studies.count("<svg") == len(doc["studies"])
+    for regime in doc["studies"]["basis-alignment"]["data"]["regimes"]:
+        assert regime in studies

@@ -8,21 +8,25 @@ Markdown it is rendered from the JSON document only, and everything above
 versions: two runs that agree give byte-identical pages up to that marker.
 
 Reading order follows what a newcomer asks first: did everything come out as
-expected (banner), which claim stands how under which group (the overview
-grid, coloured and worded), where does symmetry break among the optimisers,
-and only then the evidence, claim by claim.
+expected (banner), which claim stands how under which group (the overview,
+compact enough that the top of the page holds every verdict), how strong the
+optimisers' evidence is (the slopes), the fuzzing and the studies, and only
+then the evidence, claim by claim.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
 from orthoproof.errors import OrthoproofError
+from orthoproof.report.cells import cell, group_name, short_group
 from orthoproof.report.evidence_html import evidence_html, number, verdict_badge
 from orthoproof.report.formulas import claim_formulas
+from orthoproof.report.overview import overview_html
 from orthoproof.report.plots import fuzz_ratio_svg
 from orthoproof.report.schema import VERDICTS, validate
 from orthoproof.report.studies import studies_html
@@ -33,14 +37,6 @@ __all__ = ["TIMINGS_MARKER", "render_html"]
 #: Everything after this line varies from run to run (wall-clock timings).
 TIMINGS_MARKER = "<!-- timings: wall-clock seconds, the only part that varies -->"
 
-GROUP_NAMES = {"O": "O(k)", "SO": "SO(k)", "signed-perm": "signed permutations"}
-
-_MEANINGS = {
-    "proved": "symbolic proof, re-checked by the certificate kernel",
-    "holds": "no proof, strong numerical evidence",
-    "refuted": "certified counterexample",
-    "undecided": "nothing conclusive",
-}
 _TRAJECTORY = re.compile(r"^trajectory-equivariance/([^/]+)/(.+)$")
 
 
@@ -70,13 +66,13 @@ def render_html(doc: Mapping[str, Any]) -> str:
     anchors = [f"claim-{i + 1}" for i in range(len(claims))]
     body = [
         _header(doc),
-        _overview(claims, anchors),
+        overview_html(claims, anchors),
         _optimiser_table(claims, anchors),
         _fuzz_overview(claims),
-        _run_section(doc),
-        "<h2>Claims and their evidence</h2>",
-        *(_claim_section(c, a) for c, a in zip(claims, anchors, strict=True)),
         studies_html(doc["studies"]) if doc.get("studies") else "",
+        _run_section(doc),
+        '<h2 id="claims">Claims and their evidence</h2>',
+        *(_claim_section(c, a) for c, a in zip(claims, anchors, strict=True)),
         '<hr class="timings">',
         TIMINGS_MARKER,
         _timings_section(doc["run"]["timings"]),
@@ -111,68 +107,18 @@ def _header(doc: Mapping[str, Any]) -> str:
             '<p class="lead">Each claim says that a factorisation model '
             "<code>X ≈ AᵀB</code>, or an optimiser training it, is unchanged (or "
             "moves in step) when the hidden space is rotated, "
-            "<code>(A, B) → (PA, PB)</code>. The grid below gives every verdict, "
-            "computed from evidence, beside the verdict the mathematics expects.</p>",
+            "<code>(A, B) → (PA, PB)</code>. The overview below gives every verdict, "
+            "computed from evidence; ✓ marks the verdict the mathematics expects. "
+            'Every cell links to <a href="#claims">the claim\'s evidence</a>.</p>',
             f'<div class="banner {state}" role="status">{banner}'
             f'<span class="counts">{escape(counts)}</span></div>',
         ]
     )
 
 
-def _groups(claims: Sequence[Mapping[str, Any]]) -> list[str]:
-    return list(dict.fromkeys(claim["group"] for claim in claims))
-
-
-def _overview(claims: Sequence[Mapping[str, Any]], anchors: Sequence[str]) -> str:
-    groups = _groups(claims)
-    cells: dict[tuple[str, str], str] = {}
-    for claim, anchor in zip(claims, anchors, strict=True):
-        cells[claim["id"], claim["group"]] = _cell(claim, anchor)
-    head = "".join(f"<th>{escape(_group_name(g))}</th>" for g in groups)
-    rows = []
-    for claim_id in dict.fromkeys(claim["id"] for claim in claims):
-        row = "".join(
-            cells.get((claim_id, g), '<td class="none">not checked</td>')
-            for g in groups
-        )
-        rows.append(f'<tr><td class="claim">{escape(claim_id)}</td>{row}</tr>')
-    return "\n".join(
-        [
-            '<h2 id="overview">Verdicts: claim × group</h2>',
-            _legend(),
-            f'<table class="grid"><tr><th>claim</th>{head}</tr>',
-            *rows,
-            "</table>",
-        ]
-    )
-
-
-def _cell(claim: Mapping[str, Any], anchor: str, extra: str = "") -> str:
-    """A verdict cell: colour, the verdict in words, and ✓/✗ against expected."""
-    verdict = escape(claim["verdict"])
-    if claim["as_expected"]:
-        mark, classes = '<span class="mark">✓</span>', f"cell v-{verdict}"
-        expected = ""
-    else:
-        mark, classes = '<span class="mark">✗</span>', f"cell v-{verdict} mismatch"
-        expected = f'<span class="expected">expected {escape(claim["expected"])}</span>'
-    return (
-        f'<td class="{classes}"><a href="#{anchor}">{verdict} {mark}{expected}'
-        f"{extra}</a></td>"
-    )
-
-
-def _legend() -> str:
-    swatches = "".join(
-        f'<span><span class="swatch v-{v}">{v}</span> {escape(_MEANINGS[v])}</span>'
-        for v in VERDICTS
-    )
-    marks = (
-        "<span><strong>✓</strong> as expected</span>"
-        '<span><strong class="mark bad">✗</strong> not as expected '
-        "(red frame)</span>"
-    )
-    return f'<div class="legend">{swatches}{marks}</div>'
+def _by_frequency(names: Iterable[str]) -> list[str]:
+    """Distinct names, most frequent first, ties in order of appearance."""
+    return [name for name, _ in Counter(names).most_common()]
 
 
 def _optimiser_table(
@@ -186,26 +132,31 @@ def _optimiser_table(
     ]
     if not found:
         return ""
-    groups = _groups([claim for _, _, claim, _ in found])
+    # Most-used groups and models first: the rare exceptions (GL(k), other
+    # models) then sit at the edges instead of heading the table.
+    groups = _by_frequency(claim["group"] for _, _, claim, _ in found)
+    models = _by_frequency(model for _, model, _, _ in found)
     cells = {(opt, model, c["group"]): (c, a) for opt, model, c, a in found}
+    pairs = dict.fromkeys((opt, model) for opt, model, _, _ in found)
     rows = []
-    for opt, model in dict.fromkeys((opt, model) for opt, model, _, _ in found):
+    for opt, model in sorted(pairs, key=lambda pair: models.index(pair[1])):
         row = "".join(
             _slope_cell(*cells[opt, model, g])
             if (opt, model, g) in cells
             else '<td class="none">not checked</td>'
             for g in groups
         )
-        label = f"<code>{escape(opt)}</code> on {escape(model)}"
-        rows.append(f'<tr><td class="claim">{label}</td>{row}</tr>')
-    head = "".join(f"<th>{escape(_group_name(g))}</th>" for g in groups)
+        label = f"{escape(opt)} on {escape(model)}"
+        rows.append(f'<tr><th class="row">{label}</th>{row}</tr>')
+    head = "".join(f"<th>{short_group(g)}</th>" for g in groups)
     return "\n".join(
         [
-            '<h2 id="optimisers">Optimisers: trajectory symmetry by group</h2>',
+            '<h2 id="optimisers">Optimisers: how clearly each training run keeps or '
+            "breaks the symmetry</h2>",
             '<p class="note">The slope is that of log₁₀ deviation against '
             "precision: about −1 means the deviation is rounding error only; "
             "about 0 means it is real.</p>",
-            f'<table class="grid"><tr><th>optimiser</th>{head}</tr>',
+            f'<table class="glance slopes"><tr><th>optimiser</th>{head}</tr>',
             *rows,
             "</table>",
         ]
@@ -222,7 +173,7 @@ def _slope_cell(claim: Mapping[str, Any], anchor: str) -> str:
     # Adding 0.0 turns a rounded −0.00 into 0.00, which is what it means.
     shown = [round(slope, 2) + 0.0 for slope in slopes]
     extra = f'<span class="expected">slope {shown[0]:+.2f}</span>' if shown else ""
-    return _cell(claim, anchor, extra)
+    return cell(claim, anchor, extra)
 
 
 def _fuzz_overview(claims: Sequence[Mapping[str, Any]]) -> str:
@@ -231,7 +182,7 @@ def _fuzz_overview(claims: Sequence[Mapping[str, Any]]) -> str:
         for item in claim["evidence"]:
             ratio = _worst_ratio(item)
             if item["kind"] == "fuzz" and ratio is not None:
-                labels.append(f"{claim['id']} [{_group_name(claim['group'])}]")
+                labels.append(f"{claim['id']} [{group_name(claim['group'])}]")
                 ratios.append(ratio)
     if not labels:
         return ""
@@ -289,7 +240,7 @@ def _claim_section(claim: Mapping[str, Any], anchor: str) -> str:
         [
             f'<section class="claim{mismatch}" id="{anchor}">',
             f"<h3><code>{escape(claim['id'])}</code> under "
-            f"{escape(_group_name(claim['group']))}</h3>",
+            f"{escape(group_name(claim['group']))}</h3>",
             f'<p class="verdict-line">Verdict {verdict_badge(claim["verdict"])}, '
             f"expected {escape(claim['expected'])}: <strong>{mark}</strong></p>",
             *formulas,
@@ -317,7 +268,3 @@ def _timings_section(timings: Mapping[str, Any]) -> str:
             "</section>",
         ]
     )
-
-
-def _group_name(group: str) -> str:
-    return GROUP_NAMES.get(group, group)

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["fuzz_ratio_svg", "trajectory_svg"]
+__all__ = ["fuzz_ratio_svg", "log_axis", "plot_settings", "to_svg", "trajectory_svg"]
 
 _RC = {
     "svg.hashsalt": "orthoproof",
@@ -80,7 +80,7 @@ def trajectory_svg(
     """
     from matplotlib.figure import Figure
 
-    with _settings():
+    with plot_settings():
         # Fixed margins: a constrained layout doubles the drawing time, and
         # every trajectory plot has the same labels to make room for.
         figure = Figure(figsize=_FIGSIZE_TRAJECTORY)
@@ -88,7 +88,7 @@ def trajectory_svg(
         left, right = figure.subplots(1, 2, width_ratios=(3, 2))
         _draw_curves(left, curves)
         _draw_scaling(right, precision, deviations, slope)
-        return _to_svg(figure, prefix, title)
+        return to_svg(figure, prefix, title)
 
 
 def fuzz_ratio_svg(
@@ -113,7 +113,7 @@ def fuzz_ratio_svg(
 
     values = [_positive(r) for r in ratios]
     height = 0.8 + 0.28 * max(len(labels), 1)
-    with _settings():
+    with plot_settings():
         figure = Figure(figsize=(8.0, height), layout="constrained")
         axes = figure.subplots()
         positions = list(range(len(labels)))
@@ -121,11 +121,11 @@ def fuzz_ratio_svg(
         axes.barh(positions, [v or 0.0 for v in values], color=colours, height=0.6)
         axes.set_yticks(positions, labels=list(labels))
         axes.invert_yaxis()
-        _log_axis(axes, "x")
+        log_axis(axes, "x")
         axes.axvline(1.0, color="black", linewidth=1.2)
         axes.text(1.0, -0.7, " rounding bound", va="bottom", fontsize=8)
         axes.set_xlabel("worst error / rounding bound (log scale)")
-        return _to_svg(figure, prefix, title)
+        return to_svg(figure, prefix, title)
 
 
 def _draw_curves(axes: Any, curves: Mapping[str, Sequence[Sequence[Any]]]) -> None:
@@ -139,7 +139,7 @@ def _draw_curves(axes: Any, curves: Mapping[str, Sequence[Sequence[Any]]]) -> No
             steps, values, color=colour, linestyle=line, marker=marker,
             markersize=3, label=f"{dps} digits",
         )  # fmt: skip
-    _log_axis(axes, "y")
+    log_axis(axes, "y")
     axes.set_xlabel("step")
     axes.set_ylabel("deviation ‖θ′ − P·θ‖ / ‖θ‖")
     axes.set_title("deviation along the run", fontsize=9)
@@ -170,7 +170,7 @@ def _draw_scaling(
     axes.set_title("precision scaling (slope −1: rounding)", fontsize=9)
 
 
-def _log_axis(axes: Any, which: str) -> None:
+def log_axis(axes: Any, which: str) -> None:
     """A log scale labelled ``1e-30``, with a handful of ticks.
 
     matplotlib's default labels are typeset formulas, and typesetting the ticks
@@ -188,7 +188,16 @@ def _log_axis(axes: Any, which: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
 
 
-def _to_svg(figure: Any, prefix: str, title: str) -> str:
+def to_svg(figure: Any, prefix: str, title: str) -> str:
+    """A drawn figure as an inline ``<svg>`` element with prefixed ids.
+
+    Parameters
+    ----------
+    figure
+        A :class:`matplotlib.figure.Figure`, drawn inside :func:`plot_settings`.
+    prefix, title
+        As for :func:`trajectory_svg`.
+    """
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata=_METADATA)
     return _inline(buffer.getvalue(), prefix, title)
@@ -220,7 +229,8 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return re.sub(r'(url\(#|href="#)([^)"]+)', _reference, svg)
 
 
-def _settings() -> Any:
+def plot_settings() -> Any:
+    """A context with the fixed settings that make every plot reproducible."""
     import matplotlib
 
     return matplotlib.rc_context(_RC)

@@ -3,8 +3,9 @@
 A study (for now the basis-alignment study of issue 7) has no expected
 verdict; it reports numbers and a conclusion computed from them. Its layout:
 ``{"<name>": {"title": str, "conclusion": str, "table": {"columns": [...],
-"rows": [[...], ...]}, "data": {...}}}``; ``data`` holds everything else and
-is kept in the JSON only.
+"rows": [[...], ...]}, "data": {...}}}``; ``data`` holds everything else. The
+Markdown shows the table; the HTML adds a plot drawn from ``data`` where its
+layout is that of the basis-alignment study, and nothing where it is not.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from orthoproof.report.study_plot import basis_study_svg
+
 __all__ = ["check_studies", "studies_html", "studies_markdown"]
+
+
+_PLOT_NOTE = (
+    '<p class="note">Left: each seed\'s basis statistic in standard deviations of '
+    "its rotation null (0 is what randomly rotated copies of the same vectors "
+    "give; the grey band is ±2 null sd), for the initial vectors (hollow squares) "
+    "and the trained ones. Right: the seeds' p-values combined by Fisher's "
+    "method; left of the dashed lines is evidence of privileged axes.</p>"
+)
 
 
 def check_studies(studies: object, problems: list[str]) -> None:
@@ -59,9 +71,17 @@ def studies_markdown(studies: Mapping[str, Any]) -> str:
 
 def studies_html(studies: Mapping[str, Any]) -> str:
     """One HTML section per study, readable without JavaScript."""
-    parts = ["<h2>Studies</h2>"]
-    for study in studies.values():
+    parts = ['<h2 id="studies">Studies</h2>']
+    for index, study in enumerate(studies.values()):
         table = study["table"]
+        data = study.get("data")
+        plot = (
+            basis_study_svg(
+                data, prefix=f"study{index + 1}", title=f"plot: {study['title']}"
+            )
+            if isinstance(data, Mapping)
+            else ""
+        )
         head = "".join(f"<th>{escape(c)}</th>" for c in table["columns"])
         rows = "".join(
             "<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in row) + "</tr>"
@@ -70,6 +90,7 @@ def studies_html(studies: Mapping[str, Any]) -> str:
         parts.append(
             f"<section><h3>{escape(study['title'])}</h3>"
             f"<p>{escape(study['conclusion'])}</p>"
+            f"{plot}{_PLOT_NOTE if plot else ''}"
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             "</section>"
         )

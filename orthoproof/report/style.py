@@ -2,8 +2,9 @@
 
 Verdict colours differ in lightness as well as in hue, and every coloured cell
 also says its verdict in words, so the report reads the same printed in grey
-or seen without colour vision. ``print`` rules keep the overview on the first
-page.
+or seen without colour vision; a verdict that missed its expectation has a
+red frame as well as ✗. The overview tables are set small and dense, so that
+the top half of a tall window holds every verdict.
 """
 
 from __future__ import annotations
@@ -39,12 +40,6 @@ table { border-collapse: collapse; }
 th, td { border: 1px solid var(--rule); padding: 3px 8px; text-align: left;
   vertical-align: top; }
 th { background: #eef1f4; font-weight: 600; }
-table.grid { width: 100%; }
-table.grid td.claim { font-family: "DejaVu Sans Mono", ui-monospace, monospace;
-  font-size: 13px; white-space: nowrap; }
-table.grid td.cell, table.grid td.none { width: 24%; text-align: center;
-  font-weight: 700; white-space: nowrap; }
-table.grid td.none { color: var(--muted); font-weight: 400; background: #fafbfc; }
 .cell a { color: inherit; display: block; }
 .v-proved { background: #14452f; color: #fff; }
 .v-holds { background: #b9e3c6; color: #0b2e1a; }
@@ -57,6 +52,33 @@ table.grid td.none { color: var(--muted); font-weight: 400; background: #fafbfc;
 .mismatch .mark, .mark.bad { color: #b42318; }
 .v-proved.mismatch .mark { color: #ffb4ab; }
 .expected { display: block; font-weight: 400; font-size: 12px; }
+div.glance { display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr);
+  gap: 0 22px; align-items: start; }
+div.glance h3 { font-size: 15px; margin: 6px 0 0; }
+div.glance p.note { margin: 0 0 3px; font-size: 12px; }
+table.glance { width: 100%; font-size: 12px; line-height: 1.2; }
+table.glance th, table.glance td { padding: 1px 4px; }
+table.glance th { font-size: 11.5px; text-align: center; }
+table.glance th.row { font-family: "DejaVu Sans Mono", ui-monospace, monospace;
+  font-weight: 400; text-align: left; background: #fafbfc; white-space: nowrap; }
+table.glance th.block { background: #dde3ea; }
+table.glance colgroup.block { border-left: 3px solid #6e7781; }
+table.glance td.cell { text-align: center; font-weight: 700; white-space: nowrap; }
+table.glance td.none { text-align: center; color: var(--muted); }
+table.glance .expected { font-size: 10.5px; font-weight: 400; }
+table.slopes { max-width: 900px; }
+table.glance th .under { display: block; font-weight: 400; color: var(--muted); }
+ul.glance { list-style: none; margin: 2px 0 0; padding: 0; font-size: 12px;
+  line-height: 1.2; }
+ul.glance li { margin: 0 0 1px; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+ul.glance a { color: inherit; }
+ul.glance code { font-size: 11.5px; }
+ul.glance .group { color: var(--muted); }
+.chip { display: inline-block; min-width: 6.4em; padding: 0 4px; margin-right: 6px;
+  border-radius: 3px; font-weight: 700; text-align: center; }
+.chip.mismatch { outline: 3px solid #b42318; outline-offset: -1px; }
+abbr[title] { text-decoration: none; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 14px; margin: 8px 0;
   font-size: 13px; align-items: center; }
 .legend span.swatch { display: inline-block; padding: 1px 8px;
@@ -84,7 +106,7 @@ svg.plot { width: 100%; max-width: 820px; height: auto; display: block;
 .note { color: var(--muted); font-size: 13px; }
 hr.timings { margin: 40px 0 10px; border: 0; border-top: 3px double var(--rule); }
 section#timings { color: var(--muted); }
-@media (max-width: 900px) { .columns { grid-template-columns: 1fr; } }
+@media (max-width: 900px) { .columns, div.glance { grid-template-columns: 1fr; } }
 @media print { body { background: #fff; } main { max-width: none; }
   section.claim { break-inside: avoid; } }
 """
