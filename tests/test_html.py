@@ -153,8 +153,10 @@ def test_overview_links_every_claim_once(committed: tuple[dict[str, Any], str]):
     overview = page[page.index('<h2 id="overview">') : page.index('id="optimisers"')]
     links = re.findall(r'href="#(claim-\d+)"', overview)
     assert sorted(links) == sorted(f"claim-{i + 1}" for i in range(len(doc["claims"])))
-    for heading in ("Optimisers (28)", "Initialisations (10)", "Models (3)"):
-        assert heading in overview
+    # the families are counted from the committed report, which grows with
+    # the catalogue; their headings must all be there with a count
+    for family in ("Optimisers", "Initialisations", "Models"):
+        assert re.search(rf"{family} \(\d+\)", overview)
 
 
 def test_overview_sorts_claims_by_family_and_marks_a_miss() -> None:
