@@ -14,3 +14,4 @@ def test_quick_bench_prints_every_ratio(capsys: pytest.CaptureFixture[str]) -> N
     assert out.count("mpfr backend / float64") == 2
     assert out.count("mpmath.matrix / mpfr backend") == 2
     assert "certified refutation" in out
+    assert "dimension-free proofs, all" in out
