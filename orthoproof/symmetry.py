@@ -24,6 +24,7 @@ import numpy as np
 from orthoproof.claims import ClaimSpec, trajectory_claim_id
 from orthoproof.groups import TABLE_GROUPS, table_element
 from orthoproof.optim import (
+    CERTIFY_PREC,
     TABLE_HYPER,
     catalogue_optimiser,
     expected_verdict,
@@ -156,6 +157,9 @@ def cell_evidence(
         p,
         steps=settings.steps,
         dps=settings.dps,
+        # L-BFGS divides by differences of nearby gradients: its balls need
+        # more bits to stay finite over the run.
+        certify_prec=CERTIFY_PREC.get(name),
         replay={
             "seed": settings.seed,
             "k": settings.k,

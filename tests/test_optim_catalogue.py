@@ -329,7 +329,9 @@ REFERENCES = {
 
 
 def test_every_new_optimiser_has_a_reference() -> None:
-    new = set(table_names()) - set(OPTIMISERS) - {"adagrad-large-init"}
+    # The later additions have their references in test_optim_more.py.
+    later = {"radam", "adafactor", "soap", "kfac", "lbfgs", "lbfgs-torch", "cg"}
+    new = set(table_names()) - set(OPTIMISERS) - {"adagrad-large-init"} - later
     assert new == set(REFERENCES)
 
 

@@ -7,6 +7,7 @@ against a backend, declares how a group element acts on its state (see
 
 from orthoproof.optim.catalogue import (
     CATALOGUE_OPTIMISERS,
+    CERTIFY_PREC,
     EQUIVARIANT_UNDER_O,
     TABLE_HYPER,
     VARIANTS,
@@ -19,6 +20,7 @@ from orthoproof.optim.laws import LAWS, ExtOptimiser, act_state_ext, all_laws
 
 __all__ = [
     "CATALOGUE_OPTIMISERS",
+    "CERTIFY_PREC",
     "EQUIVARIANT_UNDER_O",
     "LAWS",
     "TABLE_HYPER",

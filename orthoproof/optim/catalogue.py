@@ -29,6 +29,8 @@ from orthoproof.optim.adam_family import (
     NAdam,
     OptaxAdam,
 )
+from orthoproof.optim.adaptive_more import Adafactor, RAdam
+from orthoproof.optim.curvature import SOAP, DampedGaussNewton
 from orthoproof.optim.first_order import (
     L2SGD,
     LARS,
@@ -39,12 +41,14 @@ from orthoproof.optim.first_order import (
     ValueClipSGD,
 )
 from orthoproof.optim.laws import all_laws
+from orthoproof.optim.quasi_newton import LBFGS, NonlinearCG, TorchLBFGS
 from orthoproof.optim.sign_methods import Lion, SignSGD
 from orthoproof.optimisers import OPTIMISERS, Optimiser
 from orthoproof.verdicts import Verdict
 
 __all__ = [
     "CATALOGUE_OPTIMISERS",
+    "CERTIFY_PREC",
     "EQUIVARIANT_UNDER_O",
     "TABLE_HYPER",
     "VARIANTS",
@@ -55,6 +59,9 @@ __all__ = [
 ]
 
 #: Every optimiser class of the catalogue, by its claim-id name.
+# TODO(#4): Nelder–Mead and Powell (scipy's defaults) are missing: they need loss
+# values, comparisons and a variable number of evaluations per step, which the
+# gradient-only Optimiser interface does not offer.
 CATALOGUE_OPTIMISERS: dict[str, type[Optimiser]] = {
     **OPTIMISERS,
     **{
@@ -82,6 +89,13 @@ CATALOGUE_OPTIMISERS: dict[str, type[Optimiser]] = {
             LAMB,
             Lion,
             SignSGD,
+            RAdam,
+            Adafactor,
+            SOAP,
+            DampedGaussNewton,
+            LBFGS,
+            TorchLBFGS,
+            NonlinearCG,
         )
     },
 }
@@ -107,6 +121,10 @@ EQUIVARIANT_UNDER_O = frozenset(
         "lars",
         "shampoo",
         "muon",
+        "soap",
+        "kfac",
+        "lbfgs",
+        "cg",
     }
 )
 
@@ -142,7 +160,21 @@ TABLE_HYPER: dict[str, Mapping[str, str]] = {
     "lion": {"lr": "0.001"},
     "signsgd": {"lr": "0.001"},
     "adagrad-large-init": {},
+    "radam": {"lr": "0.01"},
+    "adafactor": {},
+    "soap": {"lr": "0.01"},
+    "kfac": {},
+    "lbfgs": {"lr": "0.002"},
+    "lbfgs-torch": {},
+    "cg": {"lr": "0.002"},
 }
+
+
+#: Ball precision (bits) for certifying a table refutation, where the default
+#: (the highest mpfr precision of the run) is not enough. L-BFGS divides by
+#: ``yᵀs``, a difference of nearby gradients, so ball radii grow by about 1e5
+#: per step: at 203 bits the 15-step ball is not finite, at 384 it is tight.
+CERTIFY_PREC: dict[str, int] = {"lbfgs": 384, "lbfgs-torch": 384}
 
 
 def catalogue_optimiser(name: str, **hyper: Any) -> Optimiser:

@@ -22,9 +22,11 @@ __all__ = [
     "eye",
     "frobenius",
     "inverse_root",
+    "jacobi_eigh",
     "maximum",
     "minimum",
     "newton_schulz",
+    "spd_inverse",
 ]
 
 #: Quintic Newton–Schulz coefficients of Muon (Jordan et al. 2024).
@@ -108,3 +110,67 @@ def newton_schulz(xp: Backend, g: Any, steps: int = 5, eps: str = "1e-7") -> Any
         gram = x @ x.T
         x = a * x + (b * gram + c * (gram @ gram)) @ x
     return x
+
+
+def spd_inverse(xp: Backend, a: Any) -> Any:
+    """The inverse of a symmetric positive definite k×k matrix.
+
+    Gauss–Jordan elimination without pivoting: positive definiteness keeps
+    every pivot positive, and leaving out the pivot search keeps the operation
+    sequence free of comparisons, so it is the same for ``a`` and ``PaPᵀ`` and
+    works on balls. Meant for the small hidden blocks (k ≤ 10).
+    """
+    k = int(np.shape(a)[0])
+    rows = [a[i] * xp.number(1) for i in range(k)]
+    inv = list(eye(xp, k))
+    for i in range(k):
+        pivot = rows[i][i]
+        rows[i], inv[i] = rows[i] / pivot, inv[i] / pivot
+        for j in range(k):
+            if j != i:
+                factor = rows[j][i]
+                rows[j] = rows[j] - factor * rows[i]
+                inv[j] = inv[j] - factor * inv[i]
+    return np.stack(inv)
+
+
+def jacobi_eigh(xp: Backend, a: Any, sweeps: int = 10) -> tuple[Any, Any]:
+    """Eigenvalues and eigenvectors of a symmetric k×k matrix, largest first.
+
+    Cyclic Jacobi with a fixed number of sweeps (see the module note). Each
+    rotation annihilates ``a[p, q]`` with the tangent written as
+    ``t = 2a_pq·sign(a_qq − a_pp)/(|a_qq − a_pp| + r)``,
+    ``r = √((a_qq − a_pp)² + 4a_pq²)``: it never divides by ``a_pq``, so an
+    off-diagonal entry that has converged to a ball around 0 stays harmless.
+    It does need ``a_pp ≠ a_qq`` at every rotation, which distinct eigenvalues
+    give near convergence. Eigenpairs are sorted by their float64 value, an
+    order that is stable under rounding only when the eigenvalues are distinct
+    (the caveat of SOAP's equivariance). Column signs are left as the
+    iteration produces them; callers must not depend on them.
+
+    Returns
+    -------
+    values, vectors
+        A list of k eigenvalues and the k×k matrix whose columns are the
+        corresponding unit eigenvectors.
+    """
+    k = int(np.shape(a)[0])
+    one, two = xp.number(1), xp.number(2)
+    work = a * one
+    vectors = eye(xp, k)
+    for _ in range(sweeps):
+        for p in range(k - 1):
+            for q in range(p + 1, k):
+                diff = work[q, q] - work[p, p]
+                apq = work[p, q]
+                r = xp.sqrt(diff * diff + two * two * apq * apq)
+                t = two * apq * xp.sign(diff) / (xp.abs(diff) + r)
+                c = one / xp.sqrt(one + t * t)
+                s = t * c
+                rot = eye(xp, k)
+                rot[p, p], rot[q, q], rot[p, q], rot[q, p] = c, c, s, -s
+                work = rot.T @ work @ rot
+                vectors = vectors @ rot
+    diagonal = [work[i, i] for i in range(k)]
+    order = sorted(range(k), key=lambda i: -float(xp.to_float(diagonal[i])))
+    return [diagonal[i] for i in order], vectors[:, order]

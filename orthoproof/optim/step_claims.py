@@ -1,6 +1,7 @@
 """``step-equivariance/<optimiser>``: one step at k = 2 under an exact rotation.
 
-The step is taken from a warm state (one earlier step), so the state law is
+The step is taken from a warm state (one earlier step; :data:`WARM_STEPS` for
+the exceptions), so the state law is
 exercised, not only the zero state: ``step(Pθ, P∇, P·s) = P·step(θ, ∇, s)``
 with ``P = [[3/5, −4/5], [4/5, 3/5]]`` (the Cayley transform of the skew
 matrix with entry 1/2; no entry is zero, so it is not a signed permutation).
@@ -28,13 +29,18 @@ from orthoproof.optim.laws import act_state_ext
 from orthoproof.trajectory.run import squared_distance
 from orthoproof.verdicts import Evidence, Verdict
 
-__all__ = ["EXACT_STEP", "step_claim_id", "step_evidence", "step_inputs"]
+__all__ = ["EXACT_STEP", "WARM_STEPS", "step_claim_id", "step_evidence", "step_inputs"]
 
 #: Optimisers whose step needs no square root: settled in exact rationals.
 EXACT_STEP = frozenset(
     {"sgd", "momentum", "nesterov", "sgd-l2", "sgdw", "clip-value", "signsgd", "lion"}
 )
 K, M, N = 2, 3, 3
+
+#: Steps taken before the claimed one, where one warm step would miss the
+#: breakage: RAdam is plain momentum until ρ_t > 5 (t = 6), and torch's
+#: L-BFGS breaks the symmetry on its first step only (the 1/‖∇‖₁ scale).
+WARM_STEPS: dict[str, int] = {"radam": 5, "lbfgs-torch": 0}
 
 
 def step_claim_id(name: str) -> str:
@@ -58,6 +64,10 @@ def step_inputs(seed: int = 0) -> dict[str, Any]:
     return {
         "params": {n: _rational(rng, s, 1) for n, s in shapes.items()},
         "grads": [{n: _rational(rng, s, 2) for n, s in shapes.items()} for _ in "12"],
+        # Drawn after the first two, so those stay as they were.
+        "more_grads": [
+            {n: _rational(rng, s, 2) for n, s in shapes.items()} for _ in range(4)
+        ],
         "p": cayley(
             np.array([[0, Fraction(1, 2)], [Fraction(-1, 2), 0]], dtype=object)
         ),
@@ -68,14 +78,20 @@ def _sides(xp: Backend, name: str, inputs: dict[str, Any]) -> tuple[Any, Any]:
     """‖step(Pθ, P∇, P·s) − P·step(θ, ∇, s)‖² and ‖P·step(θ, ∇, s)‖², in ``xp``."""
     opt = catalogue_optimiser(name, **TABLE_HYPER.get(name, {}))
     p = inputs["p"]
+    grads = [*inputs["grads"], *inputs.get("more_grads", [])]
+    warm = WARM_STEPS.get(name, 1)
     with xp.context():
         theta = {n: xp.asarray(v) for n, v in inputs["params"].items()}
-        g1, g2 = ({n: xp.asarray(v) for n, v in g.items()} for g in inputs["grads"])
-        theta, state = opt.step(xp, theta, g1, opt.init(xp, theta))
-        rhs, _ = opt.step(xp, theta, g2, state)
+        gs = [{n: xp.asarray(v) for n, v in g.items()} for g in grads[: warm + 1]]
+        # The claimed step uses the second gradient, as with one warm step.
+        claimed = gs.pop(1 if warm >= 1 else 0)
+        state = opt.init(xp, theta)
+        for g in gs:
+            theta, state = opt.step(xp, theta, g, state)
+        rhs, _ = opt.step(xp, theta, claimed, state)
         rhs = act(xp, p, rhs)
         lhs, _ = opt.step(
-            xp, act(xp, p, theta), act(xp, p, g2), act_state_ext(xp, opt, p, state)
+            xp, act(xp, p, theta), act(xp, p, claimed), act_state_ext(xp, opt, p, state)
         )
         zero = {n: v * xp.number(0) for n, v in rhs.items()}
         return squared_distance(xp, lhs, rhs), squared_distance(xp, rhs, zero)
