@@ -22,13 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from orthoproof.errors import OrthoproofError
 from orthoproof.report.cells import cell, group_name, short_group
 from orthoproof.report.evidence_html import evidence_html, number, verdict_badge
 from orthoproof.report.formulas import claim_formulas
 from orthoproof.report.overview import overview_html
 from orthoproof.report.plots import fuzz_ratio_svg
-from orthoproof.report.schema import VERDICTS, validate
+from orthoproof.report.schema import VERDICTS, require_valid
 from orthoproof.report.studies import studies_html
 from orthoproof.report.style import CSS
 
@@ -59,9 +58,7 @@ def render_html(doc: Mapping[str, Any]) -> str:
     OrthoproofError
         If ``doc`` breaks the report schema.
     """
-    problems = validate(doc)
-    if problems:
-        raise OrthoproofError(f"cannot render an invalid report: {problems[0]}")
+    require_valid(doc)
     claims = doc["claims"]
     anchors = [f"claim-{i + 1}" for i in range(len(claims))]
     body = [

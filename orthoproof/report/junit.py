@@ -14,8 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from orthoproof.errors import OrthoproofError
-from orthoproof.report.schema import validate
+from orthoproof.report.schema import require_valid
 
 __all__ = ["to_junit"]
 
@@ -45,9 +44,7 @@ def to_junit(doc: Mapping[str, Any]) -> str:
     OrthoproofError
         If ``doc`` breaks the report schema.
     """
-    problems = validate(doc)
-    if problems:
-        raise OrthoproofError(f"cannot render an invalid report: {problems[0]}")
+    require_valid(doc)
     claims = doc["claims"]
     failures = sum(not claim["as_expected"] for claim in claims)
     counts = {"tests": str(len(claims)), "failures": str(failures), "errors": "0"}

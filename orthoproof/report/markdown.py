@@ -14,8 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from orthoproof.errors import OrthoproofError
-from orthoproof.report.schema import VERDICTS, validate
+from orthoproof.report.schema import VERDICTS, require_valid
 from orthoproof.report.studies import studies_markdown
 
 __all__ = ["MAX_BLOCK_LINES", "TIMINGS_HEADING", "render_markdown"]
@@ -60,9 +59,7 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     OrthoproofError
         If ``doc`` breaks the report schema.
     """
-    problems = validate(doc)
-    if problems:
-        raise OrthoproofError(f"cannot render an invalid report: {problems[0]}")
+    require_valid(doc)
     sections = [
         f"# orthoproof report\n\n{_INTRO}",
         _run_section(doc),

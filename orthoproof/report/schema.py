@@ -61,7 +61,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeGuard
 
-__all__ = ["SCHEMA_VERSION", "VERDICTS", "validate"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "VERDICTS",
+    "require_valid",
+    "validate",
+]
 
 SCHEMA_VERSION = 1
 VERDICTS: tuple[str, ...] = ("proved", "holds", "refuted", "undecided")
@@ -317,3 +322,15 @@ _NAMES = {
     "verdict": f"one of {', '.join(VERDICTS)}",
     "measurement": 'a finite number or one of "nan", "inf", "-inf"',
 }
+
+
+def require_valid(doc: object) -> None:
+    """Raise :class:`OrthoproofError` naming the first problem, if ``doc`` has one.
+
+    Every renderer starts here, so an invalid document is refused the same way.
+    """
+    from orthoproof.errors import OrthoproofError
+
+    problems = validate(doc)
+    if problems:
+        raise OrthoproofError(f"cannot render an invalid report: {problems[0]}")
