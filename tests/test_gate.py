@@ -7,6 +7,7 @@ import shlex
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from orthoproof.cli import main as cli_main
@@ -183,3 +184,72 @@ def test_printed_replay_replays(
     again = capsys.readouterr().out
     assert verdict.strip() in again
     assert f"replay: {replay}" in again
+
+
+def test_internal_rounding_is_undecided_not_broken() -> None:
+    """An update rounded to 8 bits persists on the ladder but is no break."""
+    report = check_optimiser(optimisers.rounded_sgd, groups=("O", "SO", "perm"))
+    for group in ("O", "SO"):
+        g = report.group(group)
+        assert g.measurements["trajectory"].kind == "persists"
+        assert g.verdict == "undecided", report.failure_message(g)
+        assert g.control is not None
+        assert "rounding inside the optimiser" in g.control.reason
+    # The discrete group needs no control: no rounding differs under a perm.
+    assert report.group("perm").control is None
+
+
+def test_weak_breaker_is_still_broken() -> None:
+    """Adagrad with a large accumulator: a tiny deviation, but one that scales."""
+    report = check_optimiser(optimisers.weak_adagrad, groups=("O", "SO", "sign"))
+    for group in ("O", "SO"):
+        g = report.group(group)
+        assert g.verdict == "broken", report.failure_message(g)
+        assert g.worst["final deviation at float64"] < 1e-5
+        assert g.control is not None
+        assert g.control.ratio >= 10
+    assert report.group("sign").verdict == "equivariant"
+
+
+def test_control_element_is_near_identity_and_exact() -> None:
+    from fractions import Fraction
+
+    from orthoproof.gate.control import EPSILONS, cayley_parameter, near_identity
+    from orthoproof.gate.problem import element
+    from orthoproof.groups import cayley, is_orthogonal
+
+    for group in ("O", "SO"):
+        p = element(group, 3, 0)
+        skew = cayley_parameter(p)
+        assert skew is not None
+        # The rotation part is recovered exactly (O adds diag(-1, 1, 1)).
+        rotation = cayley(skew)
+        if group == "O":
+            rotation[0, :] = -rotation[0, :]
+        assert (rotation == p).all()
+        for eps in EPSILONS:
+            q = near_identity(p, eps)
+            assert is_orthogonal(q)
+            assert (
+                max(abs(Fraction(v) - (i == j)) for (i, j), v in np.ndenumerate(q))
+                < 4 * eps
+            )
+
+
+def test_control_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "check.json"
+    code, _ = _run(
+        capsys,
+        "--optimiser",
+        f"{EX}.optimisers:rounded_sgd",
+        "--group",
+        "O",
+        "--json",
+        str(out),
+    )
+    assert code == 0
+    doc = json.loads(out.read_text())
+    assert validate(doc) == []
+    evidence = doc["claims"][0]["evidence"][0]
+    assert evidence["summary"].startswith("trajectory: undecided")
+    assert evidence["details"]["near_identity_control"]["scales"] is False

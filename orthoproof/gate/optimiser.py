@@ -4,6 +4,11 @@ Per precision the optimiser runs ``steps`` steps from ``θ₀`` (once) and from
 ``P·θ₀`` (once per group); the deviation ``‖θ'_t − P·θ_t‖ / ‖θ_t‖`` after the
 last step is read by the precision-scaling classifier. The per-step deviations
 at the highest precision say at which step a break first showed.
+
+A deviation that persists under O or SO is checked once more before it is
+called a break (:mod:`orthoproof.gate.control`): rounding inside the optimiser
+below the parameters' precision also persists across the ladder, but unlike a
+break it does not shrink as the rotation approaches the identity.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from orthoproof.errors import InvalidArgument
 from orthoproof.gate.adapters import Runner, make_runner
+from orthoproof.gate.control import CONTINUOUS, near_identity_control
 from orthoproof.gate.errors import UserCodeError
 from orthoproof.gate.loading import object_path
 from orthoproof.gate.precisions import Precision, classify_levels, deviation, ladder
@@ -140,10 +146,19 @@ def check_optimiser(
         top = list(base.values())[-1][0]
         scaling = classify_levels([prec.dps for prec, *_ in base.values()], finals)
         f64 = list(base).index("float64")
+        verdict, control = verdict_of(scaling), None
+        if verdict == "broken" and group in CONTINUOUS:
+            # Only here: one extra run at the top rung, for persisting groups.
+            top_theta, top_x, top_trajectory = list(base.values())[-1][1:]
+            control = near_identity_control(
+                runner, top, top_theta, top_x, top_trajectory[-1], p, finals[-1], steps
+            )
+            if not control.scales:
+                verdict = "undecided"
         checks.append(
             GroupCheck(
                 group=group,
-                verdict=verdict_of(scaling),
+                verdict=verdict,
                 element=element_text(p),
                 measurements={"trajectory": scaling},
                 precisions=tuple(base),
@@ -154,6 +169,7 @@ def check_optimiser(
                 },
                 first_step=_first_step(top, per_step[-1]),
                 replay=replay_command("optimiser", target, group, seed, extra=extra),
+                control=control,
             )
         )
     return CheckReport(

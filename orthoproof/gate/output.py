@@ -81,21 +81,32 @@ def _claim_id(report: CheckReport) -> str:
     return f"{prefix}/{report.target}"
 
 
+def _reading(g: GroupCheck, quantity: str, kind: str) -> str:
+    """The gate's word for one measurement, after the near-identity control.
+
+    A trajectory deviation that persisted but did not pass the control is not
+    evidence of a break, so its evidence must not say "broken".
+    """
+    if quantity == "trajectory" and g.control is not None and not g.control.scales:
+        return "undecided"
+    return _WORD[kind]
+
+
 def _claim(report: CheckReport, g: GroupCheck) -> ClaimResult:
     verdict = _TO_VERDICT[g.verdict]
     expected = _TO_VERDICT[g.expected] if g.expected else verdict
     evidence = tuple(
         Evidence(
             kind="precision-scaling",
-            verdict=_TO_VERDICT[
-                "broken"
-                if s.kind == "persists"
-                else "equivariant"
-                if s.kind in ("shrinks", "exact-zero")
-                else "undecided"
-            ],
+            verdict=_TO_VERDICT[_reading(g, quantity, s.kind)],
             summary=(
-                f"{quantity}: {_WORD[s.kind]} — {s.reason} (measured, not certified)"
+                f"{quantity}: {_reading(g, quantity, s.kind)} — {s.reason}"
+                + (
+                    f"; near-identity control: {g.control.reason}"
+                    if quantity == "trajectory" and g.control is not None
+                    else ""
+                )
+                + " (measured, not certified)"
             ),
             dimensions={
                 "k": report.shapes["A"][0],
@@ -122,6 +133,11 @@ def _claim(report: CheckReport, g: GroupCheck) -> ClaimResult:
                 "gate_verdict": g.verdict,
                 "expectation": g.expected,
                 "worst": dict(g.worst),
+                **(
+                    {"near_identity_control": g.control.as_dict()}
+                    if quantity == "trajectory" and g.control is not None
+                    else {}
+                ),
             },
         )
         for quantity, s in g.measurements.items()

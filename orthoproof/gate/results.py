@@ -5,10 +5,13 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orthoproof.errors import InvalidArgument
 from orthoproof.trajectory.classify import Scaling
+
+if TYPE_CHECKING:
+    from orthoproof.gate.control import Control
 
 __all__ = [
     "VERDICTS",
@@ -40,6 +43,8 @@ class GroupCheck:
 
     ``measurements`` maps a quantity (``trajectory``, ``loss``, ``gradient``) to
     its deviations per precision and the classifier's reading of them.
+    ``control`` is the near-identity control of a persisting deviation under a
+    continuous group (:mod:`orthoproof.gate.control`), if one was run.
     """
 
     group: str
@@ -51,6 +56,7 @@ class GroupCheck:
     first_step: int | None
     replay: str
     expected: str | None = None
+    control: Control | None = None
 
     @property
     def as_expected(self) -> bool:
@@ -112,6 +118,8 @@ class CheckReport:
                 f"{p}={d:.2e}" for p, d in zip(g.precisions, s.deviations, strict=False)
             )
             lines.append(f"  {quantity}: {s.kind} — {s.reason}; deviations {devs}")
+        if g.control is not None:
+            lines.append(f"  near-identity control: {g.control.reason}")
         for key, value in g.worst.items():
             lines.append(f"  {key}: {value:.3e}")
         lines.append(f"  replay: {replay_with_expectation(g)}")

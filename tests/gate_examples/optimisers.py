@@ -78,3 +78,55 @@ class Muon:
 
 
 muon = Muon()
+
+
+class RoundedSGD:
+    """Momentum SGD whose update is rounded to 8 significant bits, like bfloat16.
+
+    Equivariant in exact arithmetic; the rounding inside sits far above the
+    parameters' precision, so its deviation cannot fall along the ladder. Runs
+    on numpy float dtypes only (``frexp``); mpfr rungs are skipped.
+    """
+
+    def __init__(self, lr=0.02, momentum=0.5, bits=8):
+        self.lr, self.momentum, self.bits = lr, momentum, bits
+
+    def init(self, params):
+        return {key: value * 0 for key, value in params.items()}
+
+    def _round(self, x):
+        mantissa, exponent = np.frexp(x)
+        scale = 2.0**self.bits
+        return np.ldexp(np.round(mantissa * scale) / scale, exponent).astype(x.dtype)
+
+    def step(self, params, grads, state):
+        velocity = {key: self.momentum * state[key] + grads[key] for key in params}
+        new = {
+            key: params[key] - self._round(self.lr * velocity[key]) for key in params
+        }
+        return new, velocity
+
+
+class Adagrad:
+    """Diagonal Adagrad with an initial accumulator: broken under rotations.
+
+    A large initial accumulator makes the per-coordinate scaling nearly
+    constant, so the break is weak (deviation about 1e-6) but real.
+    """
+
+    def __init__(self, lr=0.05, initial=1e6):
+        self.lr, self.initial = lr, initial
+
+    def init(self, params):
+        return {key: value * 0 + self.initial for key, value in params.items()}
+
+    def step(self, params, grads, state):
+        acc = {key: state[key] + grads[key] * grads[key] for key in params}
+        new = {
+            key: params[key] - self.lr * grads[key] / acc[key] ** 0.5 for key in params
+        }
+        return new, acc
+
+
+rounded_sgd = RoundedSGD()
+weak_adagrad = Adagrad()
