@@ -1,9 +1,10 @@
 """The extended optimiser catalogue, its expected symmetry and its run settings.
 
 The five original optimisers of :mod:`orthoproof.optimisers` are included
-unchanged. ``EQUIVARIANT_UNDER_O`` is FACTS.md's O(k) column; every optimiser
+unchanged. ``EQUIVARIANT_UNDER_O`` is FACTS.md's O(k) column; every other optimiser
 of the catalogue is equivariant under signed permutations (FACTS.md's ±perm
-column) and so under its subgroups, permutations and sign flips.
+column) and so under its subgroups, permutations and sign flips, except those
+of ``EQUIVARIANT_SUBGROUPS`` (for Powell, once it lands: sign flips only).
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ from orthoproof.optim.first_order import (
 from orthoproof.optim.laws import all_laws
 from orthoproof.optim.quasi_newton import LBFGS, NonlinearCG, TorchLBFGS
 from orthoproof.optim.sign_methods import Lion, SignSGD
+from orthoproof.optim.zeroth_order import NelderMead
 from orthoproof.optimisers import OPTIMISERS, Optimiser
 from orthoproof.verdicts import Verdict
 
 __all__ = [
     "CATALOGUE_OPTIMISERS",
     "CERTIFY_PREC",
+    "EQUIVARIANT_SUBGROUPS",
     "EQUIVARIANT_UNDER_O",
     "TABLE_HYPER",
     "VARIANTS",
@@ -59,9 +62,9 @@ __all__ = [
 ]
 
 #: Every optimiser class of the catalogue, by its claim-id name.
-# TODO(#4): Nelder–Mead and Powell (scipy's defaults) are missing: they need loss
-# values, comparisons and a variable number of evaluations per step, which the
-# gradient-only Optimiser interface does not offer.
+# Nelder–Mead needs loss values: it declares ``needs_loss`` and run_pair passes
+# the loss to its step (one iteration per step). TODO(#4): Powell (see
+# optim/zeroth_order.py).
 CATALOGUE_OPTIMISERS: dict[str, type[Optimiser]] = {
     **OPTIMISERS,
     **{
@@ -96,6 +99,7 @@ CATALOGUE_OPTIMISERS: dict[str, type[Optimiser]] = {
             LBFGS,
             TorchLBFGS,
             NonlinearCG,
+            NelderMead,
         )
     },
 }
@@ -167,6 +171,16 @@ TABLE_HYPER: dict[str, Mapping[str, str]] = {
     "lbfgs": {"lr": "0.002"},
     "lbfgs-torch": {},
     "cg": {"lr": "0.002"},
+    "nelder-mead": {},
+}
+
+#: FACTS.md's ±perm column where it is not ✓ (every other optimiser is
+#: equivariant under signed permutations): the groups among signed-perm, perm
+#: and sign under which these are equivariant. Powell searches its identity
+#: directions in order, so only a sign flip (which mirrors each search) keeps
+#: its trajectory; a permutation reorders the searches.
+EQUIVARIANT_SUBGROUPS: dict[str, frozenset[str]] = {
+    "powell": frozenset({"sign"}),
 }
 
 
@@ -197,6 +211,8 @@ def expected_verdict(name: str, group: str) -> Verdict:
     """FACTS.md's verdict for ``name`` under ``group`` (a TABLE_GROUPS name)."""
     base = VARIANTS[name][0] if name in VARIANTS else name
     if group in ("O", "SO") and base not in EQUIVARIANT_UNDER_O:
+        return Verdict.REFUTED
+    if base in EQUIVARIANT_SUBGROUPS and group not in EQUIVARIANT_SUBGROUPS[base]:
         return Verdict.REFUTED
     return Verdict.HOLDS
 

@@ -33,14 +33,50 @@ __all__ = ["EXACT_STEP", "WARM_STEPS", "step_claim_id", "step_evidence", "step_i
 
 #: Optimisers whose step needs no square root: settled in exact rationals.
 EXACT_STEP = frozenset(
-    {"sgd", "momentum", "nesterov", "sgd-l2", "sgdw", "clip-value", "signsgd", "lion"}
+    {
+        "sgd",
+        "momentum",
+        "nesterov",
+        "sgd-l2",
+        "sgdw",
+        "clip-value",
+        "signsgd",
+        "lion",
+        "nelder-mead",
+    }
 )
 K, M, N = 2, 3, 3
 
 #: Steps taken before the claimed one, where one warm step would miss the
 #: breakage: RAdam is plain momentum until ρ_t > 5 (t = 6), and torch's
 #: L-BFGS breaks the symmetry on its first step only (the 1/‖∇‖₁ scale).
-WARM_STEPS: dict[str, int] = {"radam": 5, "lbfgs-torch": 0}
+WARM_STEPS: dict[str, int] = {
+    "radam": 5,
+    "lbfgs-torch": 0,
+    # Zeroth-order methods build their simplex or directions from the start on
+    # the first step: a warm state moved by its law would be equivariant.
+    "nelder-mead": 0,
+}
+
+
+def invariant_loss(xp: Backend, params: Any) -> Any:
+    """An O(k)-invariant loss for zeroth-order steps: ‖AᵀB − T‖² + ‖b‖² + ‖c‖².
+
+    ``T`` is a fixed small rational matrix; the loss depends on the hidden
+    arrays only through ``AᵀB``, so ``P`` leaves it unchanged.
+    """
+    a, b = params["A"], params["B"]
+    target = xp.asarray(
+        [[Fraction(i - j, 4) for j in range(b.shape[1])] for i in range(a.shape[1])]
+    )
+    diff = a.T @ b - target
+    return (diff * diff).sum() + (params["b"] ** 2).sum() + (params["c"] ** 2).sum()
+
+
+def _step(xp: Backend, opt: Any, theta: Any, g: Any, state: Any) -> Any:
+    if getattr(opt, "needs_loss", False):
+        return opt.step(xp, theta, g, state, loss=lambda q: invariant_loss(xp, q))
+    return opt.step(xp, theta, g, state)
 
 
 def step_claim_id(name: str) -> str:
@@ -87,12 +123,11 @@ def _sides(xp: Backend, name: str, inputs: dict[str, Any]) -> tuple[Any, Any]:
         claimed = gs.pop(1 if warm >= 1 else 0)
         state = opt.init(xp, theta)
         for g in gs:
-            theta, state = opt.step(xp, theta, g, state)
-        rhs, _ = opt.step(xp, theta, claimed, state)
+            theta, state = _step(xp, opt, theta, g, state)
+        rhs, _ = _step(xp, opt, theta, claimed, state)
         rhs = act(xp, p, rhs)
-        lhs, _ = opt.step(
-            xp, act(xp, p, theta), act(xp, p, claimed), act_state_ext(xp, opt, p, state)
-        )
+        moved = act_state_ext(xp, opt, p, state)
+        lhs, _ = _step(xp, opt, act(xp, p, theta), act(xp, p, claimed), moved)
         zero = {n: v * xp.number(0) for n, v in rhs.items()}
         return squared_distance(xp, lhs, rhs), squared_distance(xp, rhs, zero)
 

@@ -63,6 +63,24 @@ def _relative(xp: Backend, sq: Any, reference: Mapping[str, Any]) -> float:
     return float(np.sqrt(max(float(xp.to_float(sq)), 0.0) / max(size, 1e-300)))
 
 
+def _step(
+    xp: Backend,
+    model: Model,
+    optimiser: Optimiser,
+    data: Any,
+    params: Mapping[str, Any],
+    state: Any,
+) -> tuple[Any, Any]:
+    """One optimiser step; optimisers with ``needs_loss`` also get the loss."""
+    grads = model.gradient(xp, params, data)
+    if getattr(optimiser, "needs_loss", False):
+        # Zeroth-order methods evaluate the loss at points of their own choosing.
+        return optimiser.step(  # type: ignore[call-arg]
+            xp, params, grads, state, loss=lambda q: model.loss(xp, q, data)
+        )
+    return optimiser.step(xp, params, grads, state)
+
+
 def run_pair(
     xp: Backend,
     model: Model,
@@ -94,12 +112,8 @@ def run_pair(
         state_p = act_state(xp, optimiser, p, state)
 
         for t in range(1, steps + 1):
-            theta, state = optimiser.step(
-                xp, theta, model.gradient(xp, theta, data), state
-            )
-            theta_p, state_p = optimiser.step(
-                xp, theta_p, model.gradient(xp, theta_p, data), state_p
-            )
+            theta, state = _step(xp, model, optimiser, data, theta, state)
+            theta_p, state_p = _step(xp, model, optimiser, data, theta_p, state_p)
             if record_every and (t % record_every == 0 or t == steps):
                 sq = squared_distance(xp, theta_p, act(xp, p, theta))
                 curve.append((t, _relative(xp, sq, theta)))
