@@ -76,7 +76,14 @@ def _parser() -> argparse.ArgumentParser:
         "--dps",
         type=_dps_list,
         default=(30, 60),
-        help="mpfr precisions (default 30,60)",
+        help="high precisions in digits (default 30,60)",
+    )
+    verify.add_argument(
+        "--backend",
+        choices=("mpfr", "flint"),
+        default="mpfr",
+        help="high-precision number system of the trajectories: mpfr object "
+        "arrays (default) or python-flint matrices (faster for large factor pairs)",
     )
     verify.add_argument("--seed", type=int, default=0)
     verify.add_argument("--fuzz-examples", type=int, default=150)
@@ -149,6 +156,7 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
         k=args.k,
         steps=args.steps,
         dps=tuple(args.dps),
+        backend=args.backend,
         fuzz_examples=args.fuzz_examples,
         stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()),
         study=not args.no_study and args.stages == ",".join(ALL_STAGES),

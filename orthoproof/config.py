@@ -45,6 +45,9 @@ class VerifyConfig:
     k: int = 4
     steps: int = 50
     dps: tuple[int, ...] = (30, 60)
+    #: high-precision number system of the trajectory stage: "mpfr" (numpy
+    #: object arrays) or "flint" (python-flint matrices, faster for large pairs)
+    backend: str = "mpfr"
     fuzz_examples: int = 150
     proof_dims: tuple[int, int, int] = (3, 2, 2)
     record_every: int = 5
@@ -74,6 +77,8 @@ class VerifyConfig:
                 self.dps,
                 "two or more ints above float64's 16 digits, e.g. 30,60",
             )
+        if self.backend not in ("mpfr", "flint"):
+            raise InvalidArgument.of("backend", self.backend, "'mpfr' or 'flint'")
         if self.study_profile not in ("small", "thorough"):
             raise InvalidArgument.of(
                 "study_profile", self.study_profile, "'small' or 'thorough'"

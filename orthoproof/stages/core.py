@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from orthoproof.claims import CATALOGUE, ClaimSpec
-from orthoproof.config import TRAJECTORY_HYPER
+from orthoproof.config import TRAJECTORY_HYPER, VerifyConfig
 from orthoproof.groups import exact_element
 from orthoproof.optimisers import optimiser_by_name
 from orthoproof.stages.base import Context, Found, Stage
@@ -105,6 +105,16 @@ TRAJECTORY_CLAIMS = tuple(
 )
 
 
+def _precision_flags(config: VerifyConfig) -> str:
+    """The replay flags for precisions and backend that differ from the defaults."""
+    flags = ""
+    if config.dps != VerifyConfig.dps:
+        flags += " --dps " + ",".join(str(d) for d in config.dps)
+    if config.backend != VerifyConfig.backend:
+        flags += f" --backend {config.backend}"
+    return flags
+
+
 def _trajectories(ctx: Context) -> Found:
     config, problem = ctx.config, ctx.problem
     specs = ctx.settle(TRAJECTORY_CLAIMS)
@@ -122,7 +132,8 @@ def _trajectories(ctx: Context) -> Found:
             "k": problem.k,
             "shape": list(problem.model.shape),
             "command": f"orthoproof verify --seed {config.seed} --k {problem.k} "
-            f"--steps {config.steps} --only {spec.id} --group {spec.group}",
+            f"--steps {config.steps} --only {spec.id} --group {spec.group}"
+            + _precision_flags(config),
         }
         found[(spec.id, spec.group)] = trajectory_evidence(
             problem.model,
@@ -133,6 +144,7 @@ def _trajectories(ctx: Context) -> Found:
             dps=config.dps,
             record_every=config.record_every,
             replay=replay,
+            backend=config.backend,
         )
     ctx.progress("trajectories", len(specs), len(specs), "done")
     return found

@@ -8,7 +8,7 @@ scaling, and, when the deviation persists, re-running in balls to certify it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from orthoproof.backends import (
@@ -18,6 +18,8 @@ from orthoproof.backends import (
     dps_to_prec,
     prec_to_dps,
 )
+from orthoproof.errors import InvalidArgument
+from orthoproof.flintmat import FlintBackend
 from orthoproof.models import Model
 from orthoproof.optimisers import Optimiser
 from orthoproof.trajectory.certify import certify_deviation
@@ -25,14 +27,24 @@ from orthoproof.trajectory.classify import classify_scaling
 from orthoproof.trajectory.run import TrajectoryPair, run_pair
 from orthoproof.verdicts import Evidence, Verdict
 
-__all__ = ["backends_for", "matrix_text", "trajectory_evidence"]
+__all__ = ["HIGH_PRECISION", "backends_for", "matrix_text", "trajectory_evidence"]
 
 log = logging.getLogger(__name__)
 
 
-def backends_for(dps: Sequence[int]) -> list[Backend]:
-    """float64 followed by ``mpfr`` at each precision, in increasing order."""
-    return [Float64Backend(), *(MpfrBackend.from_dps(d) for d in sorted(dps))]
+#: high-precision backends a trajectory can run in, by name
+HIGH_PRECISION: dict[str, Callable[[int], Backend]] = {
+    "mpfr": MpfrBackend.from_dps,
+    "flint": FlintBackend.from_dps,
+}
+
+
+def backends_for(dps: Sequence[int], backend: str = "mpfr") -> list[Backend]:
+    """float64 followed by ``backend`` at each precision, in increasing order."""
+    if backend not in HIGH_PRECISION:
+        raise InvalidArgument.of("backend", backend, f"one of {sorted(HIGH_PRECISION)}")
+    make = HIGH_PRECISION[backend]
+    return [Float64Backend(), *(make(d) for d in sorted(dps))]
 
 
 def matrix_text(p: Any) -> list[list[str]]:
@@ -61,6 +73,7 @@ def _scaling_evidence(
             "slope": scaling.slope,
             "classification": scaling.kind,
             "steps": pairs[0].steps,
+            "backends": [pr.backend for pr in pairs],
             "optimiser": {"name": optimiser.name, **optimiser.hyper},
             "final_loss": pairs[-1].final_loss,
             "curves": {
@@ -81,6 +94,7 @@ def trajectory_evidence(
     record_every: int = 0,
     replay: Mapping[str, Any] | None = None,
     certify_prec: int | None = None,
+    backend: str = "mpfr",
 ) -> list[Evidence]:
     """Evidence for one ``trajectory-equivariance`` claim with one group element.
 
@@ -90,7 +104,7 @@ def trajectory_evidence(
     """
     pairs = [
         run_pair(xp, model, optimiser, start, p, steps, record_every)
-        for xp in backends_for(dps)
+        for xp in backends_for(dps, backend)
     ]
     scaling = _scaling_evidence(pairs, optimiser)
     evidence = [scaling]

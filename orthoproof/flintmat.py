@@ -1,0 +1,370 @@
+"""High-precision floats held in python-flint matrices, for speed.
+
+:class:`FlintBackend` runs the same model and optimiser code as every other
+backend, but its arrays are :class:`FlintArray`: one ``arb_mat`` per array, so
+sums, scalar products and above all matrix products run in FLINT's C code
+instead of one Python call per entry, as numpy object arrays of ``mpfr`` do.
+
+The numbers are points, not balls: after every operation the radius FLINT
+computed is dropped, keeping the midpoint. That makes this a floating-point
+system at ``prec`` bits, like :class:`~orthoproof.backends.MpfrBackend` (whose
+results it matches to about 2^-prec), and keeps FLINT's product on its fast
+path, which slows down two to four times once entries carry radii. Certified
+enclosures stay with :class:`~orthoproof.backends.ArbBackend`.
+
+Entrywise products, quotients and functions have no C routine in python-flint;
+they map over the entries in Python, and cost more than on object arrays. The
+backend pays off where matrix products dominate: large factor pairs, plain
+gradient methods.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import flint
+import numpy as np
+
+from orthoproof.backends import Backend, _as_fraction, dps_to_prec
+from orthoproof.errors import InvalidArgument
+
+__all__ = ["FlintArray", "FlintBackend"]
+
+_Shape = tuple[int, ...]
+
+
+def _point(x: Any) -> Any:
+    """The midpoint of a ball or a matrix of balls (radius exactly zero)."""
+    return x.mid()
+
+
+def _storage_shape(shape: _Shape) -> tuple[int, int]:
+    """How an array of ``shape`` sits in a 2-D ``arb_mat``: vectors as columns."""
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    if len(shape) == 1:
+        return shape[0], 1
+    raise InvalidArgument.of("shape", shape, "a 1-D or 2-D shape")
+
+
+class FlintArray:
+    """A 1-D or 2-D array of high-precision points in one ``arb_mat``.
+
+    Supports what the models and optimisers use: ``+ - * /`` with scalars and
+    with arrays of the same or a broadcastable shape (``b[:, None]``,
+    ``c[None, :]``), ``@``, ``.T``, ``.sum(axis=...)`` and ``** int``.
+    Anything else raises :class:`TypeError` rather than falling back to
+    float64 behind the caller's back.
+    """
+
+    __slots__ = ("_entries", "mat", "shape", "uniform")
+    __array_ufunc__ = None  # numpy must defer to us, never coerce to float
+
+    def __init__(self, mat: Any, shape: _Shape, uniform: Any = None) -> None:
+        self.mat = mat
+        self.shape = shape
+        #: the common value when every entry is equal (products become scalar)
+        self.uniform = uniform
+        self._entries: list[Any] | None = None
+
+    # --- views -----------------------------------------------------------------
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def T(self) -> FlintArray:
+        if self.ndim == 1:
+            return self
+        rows, cols = self.shape
+        return FlintArray(self.mat.transpose(), (cols, rows), self.uniform)
+
+    def __getitem__(self, key: Any) -> FlintArray:
+        # Only the two broadcasting views GloVe's biases use: v[:, None], v[None, :].
+        full = slice(None)
+        if self.ndim == 1 and key == (full, None):
+            return FlintArray(self.mat, (self.shape[0], 1), self.uniform)
+        if self.ndim == 1 and key == (None, full):
+            return FlintArray(self.mat.transpose(), (1, self.shape[0]), self.uniform)
+        raise TypeError(
+            f"FlintArray supports only v[:, None] and v[None, :], not {key}"
+        )
+
+    def entries(self) -> list[Any]:
+        """Row-major entries as ``arb`` points (cached: arrays never change)."""
+        if self._entries is None:
+            self._entries = self.mat.entries()
+        return self._entries
+
+    def tolist(self) -> Any:
+        flat = self.entries()
+        if self.ndim == 1:
+            return list(flat)
+        rows, cols = self.shape
+        return [flat[i * cols : (i + 1) * cols] for i in range(rows)]
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        return f"FlintArray(shape={self.shape}, prec={flint.ctx.prec})"
+
+    # --- arithmetic --------------------------------------------------------------
+    def __neg__(self) -> FlintArray:
+        u = None if self.uniform is None else -self.uniform
+        return FlintArray(-self.mat, self.shape, u)
+
+    def __add__(self, other: Any) -> FlintArray:
+        return _linear(self, other, 1)
+
+    def __radd__(self, other: Any) -> FlintArray:
+        return _linear(self, other, 1)
+
+    def __sub__(self, other: Any) -> FlintArray:
+        return _linear(self, other, -1)
+
+    def __rsub__(self, other: Any) -> FlintArray:
+        return -_linear(self, other, -1)
+
+    def __mul__(self, other: Any) -> FlintArray:
+        return _product(self, other, lambda a, b: a * b)
+
+    def __rmul__(self, other: Any) -> FlintArray:
+        return _product(self, other, lambda a, b: b * a)
+
+    def __truediv__(self, other: Any) -> FlintArray:
+        if _is_scalar(other):
+            return FlintArray(
+                _point(self.mat / other), self.shape, _div(self.uniform, other)
+            )
+        return _entrywise(lambda a, b: a / b, self, other)
+
+    def __rtruediv__(self, other: Any) -> FlintArray:
+        return _entrywise(lambda a, b: b / a, self, other)
+
+    def __pow__(self, power: Any) -> FlintArray:
+        if not isinstance(power, int):
+            return NotImplemented
+        return _entrywise(lambda a: a**power, self)
+
+    def __matmul__(self, other: Any) -> FlintArray:
+        if not isinstance(other, FlintArray) or self.ndim != 2:
+            return NotImplemented
+        if other.ndim == 1:
+            out = _point(self.mat * other.mat)
+            return FlintArray(out, (self.shape[0],))
+        return FlintArray(_point(self.mat * other.mat), (self.shape[0], other.shape[1]))
+
+    def sum(self, axis: int | None = None) -> Any:
+        rows, cols = _storage_shape(self.shape)
+        if axis is None:
+            total = _ones(1, rows) * self.mat * _ones(cols, 1)
+            return _point(total[0, 0])
+        if self.ndim != 2 or axis not in (0, 1, -1, -2):
+            raise TypeError(f"FlintArray.sum: axis {axis} of shape {self.shape}")
+        if axis in (1, -1):
+            return FlintArray(_point(self.mat * _ones(cols, 1)), (rows,))
+        return FlintArray(_point((_ones(1, rows) * self.mat).transpose()), (cols,))
+
+    def max(self) -> Any:
+        return max(self.entries(), key=lambda v: v.mid())
+
+    def __float__(self) -> float:
+        if self.size != 1:
+            raise TypeError(
+                f"only a 1-entry FlintArray converts to float, not {self.shape}"
+            )
+        return float(self.entries()[0])
+
+
+def _is_scalar(value: Any) -> bool:
+    return type(value) is flint.arb or isinstance(value, flint.arb | numbers.Number)
+
+
+def _div(u: Any, v: Any) -> Any:
+    return None if u is None else u / v
+
+
+def _ones(rows: int, cols: int) -> Any:
+    return flint.arb_mat(rows, cols, [1] * (rows * cols))
+
+
+def _broadcast(x: FlintArray, shape: _Shape) -> Any:
+    """``x`` as an ``arb_mat`` of ``shape`` by numpy's broadcasting rules."""
+    if x.shape == shape:
+        return x.mat
+    rows, cols = _storage_shape(shape)
+    if x.shape == (rows, 1) and len(shape) == 2:
+        return x.mat * _ones(1, cols)  # an outer product with ones: exact
+    if x.shape in ((1, cols), (cols,)) and len(shape) == 2:
+        column = x.mat if x.ndim == 1 else x.mat.transpose()
+        return _ones(rows, 1) * column.transpose()
+    raise ValueError(f"shapes {x.shape} and {shape} do not broadcast")
+
+
+def _result_shape(a: _Shape, b: _Shape) -> _Shape:
+    if a == b:
+        return a
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        raise ValueError(f"shapes {a} and {b} do not broadcast") from None
+
+
+def _linear(x: FlintArray, other: Any, sign: int) -> FlintArray:
+    """``x + sign·other`` entry by entry, in C."""
+    if _is_scalar(other):
+        ones = _ones(*_storage_shape(x.shape))
+        mat = x.mat + ones * other if sign > 0 else x.mat - ones * other
+        return FlintArray(_point(mat), x.shape)
+    if not isinstance(other, FlintArray):
+        return NotImplemented
+    shape = _result_shape(x.shape, other.shape)
+    left, right = _broadcast(x, shape), _broadcast(other, shape)
+    mat = left + right if sign > 0 else left - right
+    return FlintArray(_point(mat), shape)
+
+
+def _product(x: FlintArray, other: Any, op: Callable[[Any, Any], Any]) -> FlintArray:
+    """Entrywise product; by a scalar (or a uniform array) it runs in C."""
+    if _is_scalar(other):
+        return FlintArray(_point(x.mat * other), x.shape)
+    if not isinstance(other, FlintArray):
+        return NotImplemented
+    shape = _result_shape(x.shape, other.shape)
+    # A uniform factor (GloVe's weights saturate, a plain model's are all 1)
+    # scales in C; a factor of exactly 1 is no work at all.
+    for a, b in ((x, other), (other, x)):
+        if b.uniform is not None and shape == a.shape:
+            return a if b.uniform == 1 else FlintArray(_point(a.mat * b.uniform), shape)
+    return _entrywise(op, x, other)
+
+
+def _entrywise(fn: Callable[..., Any], *arrays: Any) -> FlintArray:
+    """Apply a scalar function entry by entry (Python speed), with broadcasting."""
+    first = arrays[0]
+    shape = first.shape
+    for other in arrays[1:]:
+        if isinstance(other, FlintArray):
+            shape = _result_shape(shape, other.shape)
+        elif not _is_scalar(other):
+            return NotImplemented  # type: ignore[return-value]
+    columns = []
+    for a in arrays:
+        if isinstance(a, FlintArray):
+            same = a.shape == shape
+            columns.append(a.entries() if same else _broadcast(a, shape).entries())
+        else:
+            columns.append(None)
+    count = int(np.prod(shape))
+    scalars = [a if not isinstance(a, FlintArray) else None for a in arrays]
+    values = [
+        fn(
+            *(
+                col[i] if col is not None else s
+                for col, s in zip(columns, scalars, strict=True)
+            )
+        )
+        for i in range(count)
+    ]
+    rows, cols = _storage_shape(shape)
+    return FlintArray(_point(flint.arb_mat(rows, cols, values)), shape)
+
+
+class FlintBackend(Backend):
+    """Floating point at ``prec`` bits on python-flint matrices (C-level ``@``).
+
+    FLINT runs single-threaded here: on the shared two-core machines letting it
+    use every core made the large bench case slower, not faster.
+    """
+
+    name = "flint"
+
+    def __init__(self, prec: int) -> None:
+        if not isinstance(prec, int) or prec < 2:
+            raise InvalidArgument.of("prec", prec, "an int of at least 2 bits")
+        self.prec = prec
+        self._strings: dict[str, Any] = {}
+
+    @classmethod
+    def from_dps(cls, dps: int) -> FlintBackend:
+        if not isinstance(dps, int) or dps < 1:
+            raise InvalidArgument.of("dps", dps, "an int of at least 1 digit")
+        return cls(dps_to_prec(dps))
+
+    def context(self) -> contextlib.AbstractContextManager[Any]:
+        return flint.ctx.workprec(self.prec)  # type: ignore[no-any-return]
+
+    def number(self, value: Any) -> Any:
+        if isinstance(value, flint.arb):
+            return _point(value)
+        if isinstance(value, str):
+            # Hyperparameters arrive as decimal strings on every step.
+            cached = self._strings.get(value)
+            if cached is None:
+                cached = self._strings[value] = self._convert(value)
+            return cached
+        return self._convert(value)
+
+    def _convert(self, value: Any) -> Any:
+        q = _as_fraction(value)
+        with self.context():
+            return _point(flint.arb(flint.fmpq(q.numerator, q.denominator)))
+
+    def asarray(self, values: Any) -> FlintArray:
+        if isinstance(values, FlintArray):
+            return values
+        source = np.asarray(values, dtype=object)
+        shape: _Shape = tuple(int(s) for s in source.shape)
+        rows, cols = _storage_shape(shape)
+        flat = [self.number(v) for v in source.reshape(-1)]
+        mat = flint.arb_mat(rows, cols, flat) if flat else flint.arb_mat(rows, cols)
+        uniform = flat[0] if flat and all(v == flat[0] for v in flat) else None
+        out = FlintArray(mat, shape, uniform)
+        out._entries = flat
+        return out
+
+    def full(self, shape: Sequence[int], value: Any) -> FlintArray:
+        shape = tuple(int(s) for s in shape)
+        rows, cols = _storage_shape(shape)
+        v = self.number(value)
+        with self.context():
+            mat = _point(_ones(rows, cols) * v)
+        return FlintArray(mat, shape, v)
+
+    def zeros(self, shape: Sequence[int]) -> FlintArray:
+        return self.full(shape, 0)
+
+    def sqrt(self, x: Any) -> Any:
+        return self._map(lambda v: v.sqrt(), x)
+
+    def abs(self, x: Any) -> Any:
+        return self._map(abs, x)
+
+    def sign(self, x: Any) -> Any:
+        return self._map(lambda v: flint.arb((v > 0) - (v < 0)), x)
+
+    def clip(self, x: Any, bound: Any) -> Any:
+        b = self.number(bound)
+        return self._map(lambda v: b if v > b else (-b if v < -b else v), x)
+
+    def _map(self, fn: Callable[[Any], Any], x: Any) -> Any:
+        # Entries are points (radius 0), so the comparisons above are decided.
+        if isinstance(x, FlintArray):
+            return _entrywise(fn, x)
+        return _point(fn(x))
+
+    def to_float(self, x: Any) -> Any:
+        if isinstance(x, FlintArray):
+            flat = np.array([float(v) for v in x.entries()], dtype=float)
+            return flat.reshape(x.shape)
+        if isinstance(x, np.ndarray):
+            return np.vectorize(float, otypes=[float])(x)
+        return float(x)
