@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +48,7 @@ class Case:
     reason: str
     steps: int = 20
     slow: bool = False
-    #: Groups where the gate measures otherwise than FACTS.md, with the cause.
-    known_gaps: dict[str, str] = field(default_factory=dict)
 
-
-MUON_GAP = (
-    "torch's Muon runs Newton–Schulz in bfloat16 whatever the parameter dtype, "
-    "so its deviation (~1e-3, bfloat16 rounding) cannot fall from float32 to "
-    "float64; the near-identity control sees it stay flat as the rotation "
-    "shrinks and reports undecided, not broken. The same update at the "
-    "parameters' precision is equivariant (test_muon_update_at_own_precision)"
-)
 
 TABLE: dict[str, Case] = {
     "SGD": Case("SGD", {"lr": 0.02}, EVERY_GROUP, "linear in the gradient"),
@@ -74,12 +64,12 @@ TABLE: dict[str, Case] = {
     "ASGD": Case(
         "ASGD", {"lr": 0.02}, EVERY_GROUP, "SGD with scalar step decay and averaging"
     ),
+    # torch runs Newton–Schulz in bfloat16: O and SO are settled by the lift.
     "Muon": Case(
         "Muon",
         {"lr": 0.02},
         EVERY_GROUP,
         "Newton–Schulz is a polynomial in XXᵀ times X",
-        known_gaps=dict.fromkeys(ROTATIONS, MUON_GAP),
     ),
     "Adagrad": Case("Adagrad", {"lr": 0.05}, PER_COORDINATE, "diagonal accumulator"),
     "Adam": Case("Adam", {"lr": 0.01}, PER_COORDINATE, "elementwise m/√v"),
@@ -156,12 +146,6 @@ def test_verdicts_match_facts(case: Case) -> None:
     report = check_optimiser(cls, options=case.options, steps=case.steps)
     measured = {g.group: g.verdict for g in report.groups}
     for group, wanted in case.expected.items():
-        if group in case.known_gaps:
-            # A gap may leave the gate undecided, never contradicting FACTS.md.
-            assert measured[group] == "undecided", report.failure_message(
-                report.group(group)
-            )
-            continue
         assert measured[group] == wanted, report.failure_message(
             report.group(group).with_expectation(wanted)
         )
@@ -172,16 +156,130 @@ def test_verdicts_match_facts(case: Case) -> None:
 
 
 @pytest.mark.parametrize("group", ROTATIONS)
-def test_muon_rotations_undecided_not_broken(group: str) -> None:
-    """FACTS.md says equivariant; the gate cannot see past bfloat16, says so."""
+def test_muon_rotations_settled_by_the_lift(group: str) -> None:
+    """bfloat16 rounding persists, the control calls it rounding, the lift decides."""
     report = check_optimiser(torch.optim.Muon, options={"lr": 0.02}, groups=(group,))
     g = report.group(group)
-    assert g.verdict == "undecided", report.failure_message(g)
+    assert g.verdict == "equivariant", report.failure_message(g)
     assert g.measurements["trajectory"].kind == "persists"
     assert g.control is not None
     assert not g.control.scales
     assert "bfloat16" in g.control.reason
-    assert "near-identity control" in report.failure_message(g)
+    assert g.lift is not None
+    assert g.lift.casts.get("bfloat16", 0) > 0
+    assert g.measurements["lifted trajectory"].kind == "shrinks"
+    assert "lifted" in report.failure_message(g)
+
+
+class _RoundedWithBreak(torch.optim.Optimizer):
+    """Broken twin: bfloat16 rounding hides a weak per-coordinate term.
+
+    ``u = bf16(g) + δ·g³`` (entrywise cube) with δ small enough that the break
+    sits below bfloat16 noise near the identity, so the control alone would
+    call the whole deviation rounding. The lift must expose the cube.
+    """
+
+    def __init__(self, params: Any, lr: float = 0.02, delta: float = 1e-4) -> None:
+        super().__init__(params, {"lr": lr, "delta": delta})
+
+    @torch.no_grad()
+    def step(self, closure: Any = None) -> Any:
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p.grad
+                u = g.bfloat16().to(p.dtype) + group["delta"] * g**3
+                p.sub_(group["lr"] * u)
+        return loss
+
+
+class _QuantisedWithoutCasts(torch.optim.Optimizer):
+    """Rounds to 8 bits by arithmetic, with no cast for the lift to find."""
+
+    def __init__(self, params: Any, lr: float = 0.02) -> None:
+        super().__init__(params, {"lr": lr})
+
+    @torch.no_grad()
+    def step(self, closure: Any = None) -> Any:
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = p.grad
+                scale = 2.0 ** torch.floor(torch.log2(g.abs().max())) / 128
+                p.sub_(group["lr"] * torch.round(g / scale) * scale)
+        return loss
+
+
+def test_lift_exposes_a_break_hidden_under_bfloat16() -> None:
+    report = check_optimiser(_RoundedWithBreak, options={"lr": 0.02}, groups=("O",))
+    g = report.group("O")
+    assert g.verdict == "undecided", report.failure_message(g)
+    # The control alone takes the deviation for rounding; the lift shows more.
+    assert g.control is not None
+    assert not g.control.scales
+    assert g.lift is not None
+    assert g.measurements["lifted trajectory"].kind == "persists"
+    assert not g.lift.equivariant
+
+
+def test_lift_without_casts_proves_nothing() -> None:
+    report = check_optimiser(
+        _QuantisedWithoutCasts, options={"lr": 0.02}, groups=("O",)
+    )
+    g = report.group("O")
+    assert g.verdict == "undecided", report.failure_message(g)
+    assert g.lift is not None
+    assert sum(g.lift.casts.values()) == 0
+    assert not g.lift.equivariant
+    assert "lifting changed nothing" in g.lift.reason
+
+
+def test_lifted_casts_count_and_restore() -> None:
+    from collections import Counter
+
+    from orthoproof.gate.lift import lifted_casts
+
+    saved = (torch.Tensor.bfloat16, torch.Tensor.half, torch.Tensor.to)
+    x = torch.ones(2, dtype=torch.float64)
+    counts: Counter[str] = Counter()
+    seen: list[torch.dtype] = []
+
+    def user_code() -> None:
+        with lifted_casts(counts):
+            seen.append(x.bfloat16().dtype)
+            seen.append(x.half().dtype)
+            seen.append(x.to(torch.bfloat16).dtype)
+            seen.append(x.to(dtype=torch.float16).dtype)
+            seen.append(x.to(torch.float32).dtype)  # not a low precision: kept
+            raise RuntimeError("user code raised")
+
+    with pytest.raises(RuntimeError, match="user code"):
+        user_code()
+    assert seen == [torch.float64] * 4 + [torch.float32]
+    assert counts == Counter({"bfloat16": 1, "half": 1, "to": 2})
+    assert (torch.Tensor.bfloat16, torch.Tensor.half, torch.Tensor.to) == saved
+    assert x.bfloat16().dtype == torch.bfloat16
+
+
+def test_muon_json_records_the_lift(tmp_path: Path) -> None:
+    from orthoproof.gate.output import json_document
+
+    report = check_optimiser(torch.optim.Muon, options={"lr": 0.02}, groups=("O",))
+    claim = json_document(report)["claims"][0]
+    assert claim["verdict"] == "holds"
+    lifted = [
+        e for e in claim["evidence"] if e["details"]["quantity"] == "lifted trajectory"
+    ]
+    assert len(lifted) == 1
+    assert lifted[0]["details"]["lift"]["equivariant"] is True
+    raw = [e for e in claim["evidence"] if e["details"]["quantity"] == "trajectory"]
+    assert raw[0]["verdict"] == "undecided"
 
 
 @pytest.mark.parametrize("name", ["Adam", "Adagrad", "RMSprop", "Rprop", "LBFGS"])

@@ -8,7 +8,11 @@ at the highest precision say at which step a break first showed.
 A deviation that persists under O or SO is checked once more before it is
 called a break (:mod:`orthoproof.gate.control`): rounding inside the optimiser
 below the parameters' precision also persists across the ladder, but unlike a
-break it does not shrink as the rotation approaches the identity.
+break it does not shrink as the rotation approaches the identity. For torch
+code the ladder is then run once more with those low-precision casts lifted
+(:mod:`orthoproof.gate.lift`): if the lifted deviation shrinks, the update is
+equivariant and the deviation was the rounding; otherwise the verdict stays
+``undecided``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from orthoproof.errors import InvalidArgument
 from orthoproof.gate.adapters import Runner, make_runner
 from orthoproof.gate.control import CONTINUOUS, near_identity_control
 from orthoproof.gate.errors import UserCodeError
+from orthoproof.gate.lift import Lift, LiftedRunner
 from orthoproof.gate.loading import object_path
 from orthoproof.gate.precisions import Precision, classify_levels, deviation, ladder
 from orthoproof.gate.problem import GROUPS, element, element_text, make_problem, move
@@ -46,6 +51,25 @@ def _first_step(precision: Precision, per_step: Sequence[float]) -> int | None:
         if value > level:
             return t
     return None
+
+
+def _lifted(
+    runner: Runner,
+    base: Mapping[str, tuple[Precision, dict[str, Any], Any, list[Any]]],
+    p: Any,
+    steps: int,
+) -> Lift:
+    """The ladder again for ``p``, with casts below the parameters' dtype lifted."""
+    lifted = LiftedRunner(runner)
+    finals = []
+    for precision, theta, x, _ in base.values():
+        with precision.context():
+            plain = lifted.run(precision, theta, x, steps)[-1]
+            moved = lifted.run(precision, move(p, precision, theta), x, steps)[-1]
+            image = move(p, precision, plain)
+            finals.append(deviation([moved["A"], moved["B"]], [image["A"], image["B"]]))
+    dps = [prec.dps for prec, *_ in base.values()]
+    return Lift(dict(lifted.casts), classify_levels(dps, finals))
 
 
 def check_optimiser(
@@ -146,7 +170,8 @@ def check_optimiser(
         top = list(base.values())[-1][0]
         scaling = classify_levels([prec.dps for prec, *_ in base.values()], finals)
         f64 = list(base).index("float64")
-        verdict, control = verdict_of(scaling), None
+        verdict, control, lift = verdict_of(scaling), None, None
+        measurements = {"trajectory": scaling}
         if verdict == "broken" and group in CONTINUOUS:
             # Only here: one extra run at the top rung, for persisting groups.
             top_theta, top_x, top_trajectory = list(base.values())[-1][1:]
@@ -155,12 +180,18 @@ def check_optimiser(
             )
             if not control.scales:
                 verdict = "undecided"
+                if runner.kind == "torch":
+                    # Rounding inside: is the update under it equivariant?
+                    lift = _lifted(runner, base, p, steps)
+                    measurements["lifted trajectory"] = lift.scaling
+                    if lift.equivariant:
+                        verdict = "equivariant"
         checks.append(
             GroupCheck(
                 group=group,
                 verdict=verdict,
                 element=element_text(p),
-                measurements={"trajectory": scaling},
+                measurements=measurements,
                 precisions=tuple(base),
                 worst={
                     "final deviation at float64": finals[f64],
@@ -170,6 +201,7 @@ def check_optimiser(
                 first_step=_first_step(top, per_step[-1]),
                 replay=replay_command("optimiser", target, group, seed, extra=extra),
                 control=control,
+                lift=lift,
             )
         )
     return CheckReport(

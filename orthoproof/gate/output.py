@@ -106,6 +106,11 @@ def _claim(report: CheckReport, g: GroupCheck) -> ClaimResult:
                     if quantity == "trajectory" and g.control is not None
                     else ""
                 )
+                + (
+                    f"; {g.lift.reason}"
+                    if quantity == "lifted trajectory" and g.lift is not None
+                    else ""
+                )
                 + " (measured, not certified)"
             ),
             dimensions={
@@ -136,6 +141,11 @@ def _claim(report: CheckReport, g: GroupCheck) -> ClaimResult:
                 **(
                     {"near_identity_control": g.control.as_dict()}
                     if quantity == "trajectory" and g.control is not None
+                    else {}
+                ),
+                **(
+                    {"lift": g.lift.as_dict()}
+                    if quantity == "lifted trajectory" and g.lift is not None
                     else {}
                 ),
             },

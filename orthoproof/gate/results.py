@@ -12,6 +12,7 @@ from orthoproof.trajectory.classify import Scaling
 
 if TYPE_CHECKING:
     from orthoproof.gate.control import Control
+    from orthoproof.gate.lift import Lift
 
 __all__ = [
     "VERDICTS",
@@ -57,6 +58,8 @@ class GroupCheck:
     replay: str
     expected: str | None = None
     control: Control | None = None
+    #: the ladder re-run with low-precision casts lifted, if it was needed
+    lift: Lift | None = None
 
     @property
     def as_expected(self) -> bool:
@@ -120,6 +123,8 @@ class CheckReport:
             lines.append(f"  {quantity}: {s.kind} — {s.reason}; deviations {devs}")
         if g.control is not None:
             lines.append(f"  near-identity control: {g.control.reason}")
+        if g.lift is not None:
+            lines.append(f"  lifted: {g.lift.reason}")
         for key, value in g.worst.items():
             lines.append(f"  {key}: {value:.3e}")
         lines.append(f"  replay: {replay_with_expectation(g)}")
