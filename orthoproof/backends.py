@@ -18,7 +18,7 @@ import contextlib
 import math
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any, Self, cast
 
 import flint
 import gmpy2
@@ -33,6 +33,7 @@ __all__ = [
     "ExactBackend",
     "Float64Backend",
     "MpfrBackend",
+    "PrecisionBackend",
     "SympyBackend",
     "dps_to_prec",
     "prec_to_dps",
@@ -215,21 +216,28 @@ class Float64Backend(Backend):
         return np.asarray(x, dtype=float) if isinstance(x, np.ndarray) else float(x)
 
 
-class MpfrBackend(Backend):
-    """gmpy2 ``mpfr`` numbers in numpy object arrays, at ``prec`` bits."""
+class PrecisionBackend(Backend):
+    """A backend of floating-point numbers at a chosen ``prec`` in bits."""
 
-    name = "mpfr"
+    prec: int
 
     def __init__(self, prec: int) -> None:
-        if not isinstance(prec, int) or prec < 2:
+        if isinstance(prec, bool) or not isinstance(prec, int) or prec < 2:
             raise InvalidArgument.of("prec", prec, "an int of at least 2 bits")
         self.prec = prec
 
     @classmethod
-    def from_dps(cls, dps: int) -> MpfrBackend:
-        if not isinstance(dps, int) or dps < 1:
+    def from_dps(cls, dps: int) -> Self:
+        """The backend carrying ``dps`` decimal digits (as mpmath counts them)."""
+        if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
             raise InvalidArgument.of("dps", dps, "an int of at least 1 digit")
         return cls(dps_to_prec(dps))
+
+
+class MpfrBackend(PrecisionBackend):
+    """gmpy2 ``mpfr`` numbers in numpy object arrays, at ``prec`` bits."""
+
+    name = "mpfr"
 
     def context(self) -> contextlib.AbstractContextManager[Any]:
         return gmpy2.context(gmpy2.get_context(), precision=self.prec)  # type: ignore[no-any-return]
@@ -243,7 +251,7 @@ class MpfrBackend(Backend):
         return gmpy2.sqrt(v)
 
 
-class ArbBackend(Backend):
+class ArbBackend(PrecisionBackend):
     """python-flint ``arb`` balls: every result encloses the exact real value.
 
     Comparisons that a ball cannot decide raise :class:`Uncertain` instead of
@@ -252,11 +260,6 @@ class ArbBackend(Backend):
     """
 
     name = "arb"
-
-    def __init__(self, prec: int) -> None:
-        if not isinstance(prec, int) or prec < 2:
-            raise InvalidArgument.of("prec", prec, "an int of at least 2 bits")
-        self.prec = prec
 
     def context(self) -> contextlib.AbstractContextManager[Any]:
         return flint.ctx.workprec(cast(int, self.prec))  # type: ignore[no-any-return]

@@ -28,7 +28,7 @@ from typing import Any
 import flint
 import numpy as np
 
-from orthoproof.backends import Backend, _as_fraction, dps_to_prec
+from orthoproof.backends import PrecisionBackend, _as_fraction
 from orthoproof.errors import InvalidArgument
 
 __all__ = ["FlintArray", "FlintBackend"]
@@ -278,7 +278,7 @@ def _entrywise(fn: Callable[..., Any], *arrays: Any) -> FlintArray:
     return FlintArray(_point(flint.arb_mat(rows, cols, values)), shape)
 
 
-class FlintBackend(Backend):
+class FlintBackend(PrecisionBackend):
     """Floating point at ``prec`` bits on python-flint matrices (C-level ``@``).
 
     FLINT runs single-threaded here: on the shared two-core machines letting it
@@ -288,16 +288,8 @@ class FlintBackend(Backend):
     name = "flint"
 
     def __init__(self, prec: int) -> None:
-        if not isinstance(prec, int) or prec < 2:
-            raise InvalidArgument.of("prec", prec, "an int of at least 2 bits")
-        self.prec = prec
+        super().__init__(prec)
         self._strings: dict[str, Any] = {}
-
-    @classmethod
-    def from_dps(cls, dps: int) -> FlintBackend:
-        if not isinstance(dps, int) or dps < 1:
-            raise InvalidArgument.of("dps", dps, "an int of at least 1 digit")
-        return cls(dps_to_prec(dps))
 
     def context(self) -> contextlib.AbstractContextManager[Any]:
         return flint.ctx.workprec(self.prec)  # type: ignore[no-any-return]

@@ -171,7 +171,28 @@ def test_muon_rotations_settled_by_the_lift(group: str) -> None:
     assert "lifted" in report.failure_message(g)
 
 
-class _RoundedWithBreak(torch.optim.Optimizer):
+class _Elementwise(torch.optim.Optimizer):
+    """A minimal torch optimiser: ``p ← p − lr·update(g)``, for the twins below."""
+
+    def __init__(self, params: Any, lr: float = 0.02, delta: float = 1e-4) -> None:
+        super().__init__(params, {"lr": lr, "delta": delta})
+
+    def update(self, g: Any, delta: float) -> Any:
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def step(self, closure: Any = None) -> Any:
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.sub_(group["lr"] * self.update(p.grad, group["delta"]))
+        return loss
+
+
+class _RoundedWithBreak(_Elementwise):
     """Broken twin: bfloat16 rounding hides a weak per-coordinate term.
 
     ``u = bf16(g) + δ·g³`` (entrywise cube) with δ small enough that the break
@@ -179,41 +200,16 @@ class _RoundedWithBreak(torch.optim.Optimizer):
     call the whole deviation rounding. The lift must expose the cube.
     """
 
-    def __init__(self, params: Any, lr: float = 0.02, delta: float = 1e-4) -> None:
-        super().__init__(params, {"lr": lr, "delta": delta})
-
-    @torch.no_grad()
-    def step(self, closure: Any = None) -> Any:
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p.grad
-                u = g.bfloat16().to(p.dtype) + group["delta"] * g**3
-                p.sub_(group["lr"] * u)
-        return loss
+    def update(self, g: Any, delta: float) -> Any:
+        return g.bfloat16().to(g.dtype) + delta * g**3
 
 
-class _QuantisedWithoutCasts(torch.optim.Optimizer):
+class _QuantisedWithoutCasts(_Elementwise):
     """Rounds to 8 bits by arithmetic, with no cast for the lift to find."""
 
-    def __init__(self, params: Any, lr: float = 0.02) -> None:
-        super().__init__(params, {"lr": lr})
-
-    @torch.no_grad()
-    def step(self, closure: Any = None) -> Any:
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p.grad
-                scale = 2.0 ** torch.floor(torch.log2(g.abs().max())) / 128
-                p.sub_(group["lr"] * torch.round(g / scale) * scale)
-        return loss
+    def update(self, g: Any, delta: float) -> Any:
+        scale = 2.0 ** torch.floor(torch.log2(g.abs().max())) / 128
+        return torch.round(g / scale) * scale
 
 
 def test_lift_exposes_a_break_hidden_under_bfloat16() -> None:
