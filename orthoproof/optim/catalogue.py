@@ -4,7 +4,7 @@ The five original optimisers of :mod:`orthoproof.optimisers` are included
 unchanged. ``EQUIVARIANT_UNDER_O`` is FACTS.md's O(k) column; every other optimiser
 of the catalogue is equivariant under signed permutations (FACTS.md's ±perm
 column) and so under its subgroups, permutations and sign flips, except those
-of ``EQUIVARIANT_SUBGROUPS`` (for Powell, once it lands: sign flips only).
+of ``EQUIVARIANT_SUBGROUPS`` (Powell: sign flips only).
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ from orthoproof.optim.first_order import (
     Nesterov,
     ValueClipSGD,
 )
+from orthoproof.optim.glove_pairs import GlovePairs
 from orthoproof.optim.laws import all_laws
+from orthoproof.optim.powell import Powell
 from orthoproof.optim.quasi_newton import LBFGS, NonlinearCG, TorchLBFGS
 from orthoproof.optim.sign_methods import Lion, SignSGD
 from orthoproof.optim.zeroth_order import NelderMead
@@ -63,8 +65,10 @@ __all__ = [
 
 #: Every optimiser class of the catalogue, by its claim-id name.
 # Nelder–Mead needs loss values: it declares ``needs_loss`` and run_pair passes
-# the loss to its step (one iteration per step). TODO(#4): Powell (see
-# optim/zeroth_order.py).
+# the loss to its step (one iteration per step); so does Powell (one line
+# minimisation per step).
+# GloVe's per-record loop declares ``needs_data``: run_pair passes it the
+# model and its data instead of a gradient.
 CATALOGUE_OPTIMISERS: dict[str, type[Optimiser]] = {
     **OPTIMISERS,
     **{
@@ -100,6 +104,8 @@ CATALOGUE_OPTIMISERS: dict[str, type[Optimiser]] = {
             TorchLBFGS,
             NonlinearCG,
             NelderMead,
+            Powell,
+            GlovePairs,
         )
     },
 }
@@ -172,6 +178,8 @@ TABLE_HYPER: dict[str, Mapping[str, str]] = {
     "lbfgs-torch": {},
     "cg": {"lr": "0.002"},
     "nelder-mead": {},
+    "powell": {},
+    "glove-adagrad-pairs": {},
 }
 
 #: FACTS.md's ±perm column where it is not ✓ (every other optimiser is

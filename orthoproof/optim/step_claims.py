@@ -12,6 +12,10 @@ proof for every input), inequality an exact counterexample (``refuted``).
 Optimisers with square roots run in ``arb`` balls: a ball of ‖lhs − rhs‖²
 strictly above 0 refutes; a ball around 0 of tiny radius is strong numerical
 evidence (``holds``), never a proof.
+
+Optimisers that walk data records rather than a gradient (``needs_data``:
+GloVe's per-pair loop) step on a small exact GloVe problem,
+:func:`invariant_model`, whose data the group does not touch.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 from orthoproof.backends import ArbBackend, Backend, ExactBackend
 from orthoproof.errors import Uncertain
 from orthoproof.groups import act, cayley
+from orthoproof.models import GloveModel
 from orthoproof.optim.catalogue import TABLE_HYPER, catalogue_optimiser
 from orthoproof.optim.laws import act_state_ext
 from orthoproof.trajectory.run import squared_distance
@@ -43,6 +48,7 @@ EXACT_STEP = frozenset(
         "signsgd",
         "lion",
         "nelder-mead",
+        "powell",
     }
 )
 K, M, N = 2, 3, 3
@@ -56,6 +62,7 @@ WARM_STEPS: dict[str, int] = {
     # Zeroth-order methods build their simplex or directions from the start on
     # the first step: a warm state moved by its law would be equivariant.
     "nelder-mead": 0,
+    "powell": 0,
 }
 
 
@@ -73,7 +80,25 @@ def invariant_loss(xp: Backend, params: Any) -> Any:
     return (diff * diff).sum() + (params["b"] ** 2).sum() + (params["c"] ** 2).sum()
 
 
+def invariant_model() -> GloveModel:
+    """A small exact GloVe problem (M×N) for steps that walk data records.
+
+    Weights in (0, 1] and targets are fixed rationals; like any GloVe cost it
+    depends on the hidden arrays only through ``AᵀB``.
+    """
+    weights = np.empty((M, N), dtype=object)
+    target = np.empty((M, N), dtype=object)
+    for i, j in np.ndindex(M, N):
+        weights[i, j] = Fraction(1 + (i + 2 * j) % 4, 4)
+        target[i, j] = Fraction(i - j, 4)
+    return GloveModel(weights, target)
+
+
 def _step(xp: Backend, opt: Any, theta: Any, g: Any, state: Any) -> Any:
+    if getattr(opt, "needs_data", False):
+        # The claimed gradient is not read: the step walks the records itself.
+        model = invariant_model()
+        return opt.step(xp, theta, g, state, model=model, data=model.data(xp))
     if getattr(opt, "needs_loss", False):
         return opt.step(xp, theta, g, state, loss=lambda q: invariant_loss(xp, q))
     return opt.step(xp, theta, g, state)

@@ -1,25 +1,28 @@
-"""Zeroth-order optimisers: Nelder–Mead, as scipy's defaults describe it.
+"""Zeroth-order optimisers: Nelder–Mead here, Powell in :mod:`~orthoproof.optim.powell`.
 
-TODO(#4): Powell (identity direction set searched in order; equivariant under
-sign flips only) was built and measured, but one table cell took 15–18 s and
-an exact tie left its arb runs undecided; it waits for a cheaper line search.
-
-Nelder–Mead works on the flattened vector of every parameter (the hidden arrays ``A``,
+Both work on the flattened vector of every parameter (the hidden arrays ``A``,
 ``B``, then the other parameters in name order) and need loss values rather
 than gradients: they declare ``needs_loss = True``, and
 :func:`~orthoproof.trajectory.run.run_pair` passes ``loss=`` to their step.
-One call of :meth:`step` is exactly one iteration of the method, so both runs
-of a trajectory pair perform the same number of iterations whatever their
-numbers are; there is no tolerance-based stopping.
+One call of :meth:`step` is one iteration of Nelder–Mead, or one line
+minimisation of Powell, so both runs of a trajectory pair do the same amount
+of work whatever their numbers are; there is no tolerance-based stopping.
 
-Its search geometry is set in the coordinates of the start: the initial
-simplex is axis-aligned. The simplex is state, declared with law ``vector``
-(each vertex moves with ``P``), but it is created on the first step from the
-parameters that step receives, not by :meth:`init`. So a run started from
-``P·θ₀`` builds its own axis-aligned simplex around ``P·θ₀`` instead of the
-image of the first run's; that, and not the iteration itself, is what breaks
-O(k) equivariance. Moving a built simplex with
-:func:`~orthoproof.optim.laws.act_state_ext` (a rotated simplex) restores it.
+Their search geometry is set in the coordinates of the start: Nelder–Mead's
+initial simplex is axis-aligned, Powell's direction set is the identity. The
+simplex and the direction set are state, declared with law ``vector`` (each
+vertex or direction moves with ``P``), but they are created on the first step
+from the parameters that step receives, not by :meth:`init`. So a run started
+from ``P·θ₀`` builds its own axis-aligned simplex or coordinate directions
+instead of the image of the first run's; that, and not the iteration itself,
+is what breaks O(k) equivariance. Moving a built simplex or direction set with
+:func:`~orthoproof.optim.laws.act_state_ext` restores it.
+
+Powell keeps less of the symmetry than Nelder–Mead, which keeps signed
+permutations: a sign flip of a hidden axis turns a coordinate direction ``eᵢ``
+into ``−eᵢ``, and a mirror-symmetric line search along ``−eᵢ`` reaches the same
+point, but a permutation changes which hidden axis each step of the sweep
+searches.
 
 Every comparison goes through :func:`compare`, which refuses to guess with
 balls: an undecided comparison raises :class:`~orthoproof.errors.Uncertain`.
@@ -39,7 +42,7 @@ from orthoproof.models import HIDDEN
 from orthoproof.optim.laws import ExtOptimiser
 from orthoproof.optimisers import State
 
-__all__ = ["NelderMead", "compare", "flat_names"]
+__all__ = ["Loss", "NelderMead", "compare", "flat_names"]
 
 Loss = Callable[[Mapping[str, Any]], Any]
 
@@ -104,6 +107,10 @@ class _Flat:
         return np.concatenate(
             [np.reshape(stacked[n], (count, -1)) for n in self.names], axis=1
         )
+
+    def row(self, stacked: Mapping[str, Any], index: int) -> Any:
+        """Row ``index`` of stacked arrays as one flat vector (one direction)."""
+        return np.concatenate([np.reshape(stacked[n][index], -1) for n in self.names])
 
 
 def _require(loss: Loss | None, name: str) -> Loss:
