@@ -145,10 +145,10 @@ class GloveAdagrad(Optimiser):
     accumulator *before* this step, then ``s ← s + u²``. For the biases: no η
     and no clipping, ``b ← b − ∇_b/√s_b``, ``s_b ← s_b + ∇_b²``. Accumulators
     start at 1. GloVe applies this per co-occurrence pair; here it is applied to
-    the full-batch gradient.
+    the full-batch gradient. GloVe's own per-pair loop over shuffled records is
+    :class:`~orthoproof.optim.glove_pairs.GlovePairs` (``glove-adagrad-pairs``).
     """
 
-    # TODO(#4): GloVe's per-pair update order (shuffled records) as a variant.
     name = "glove-adagrad"
     laws = {"gradsq": "square"}
     defaults = {"lr": "0.05", "clip": "100", "initial_accumulator_value": "1"}

@@ -71,7 +71,17 @@ def _step(
     params: Mapping[str, Any],
     state: Any,
 ) -> tuple[Any, Any]:
-    """One optimiser step; optimisers with ``needs_loss`` also get the loss."""
+    """One optimiser step.
+
+    Optimisers with ``needs_loss`` also get the loss; those with ``needs_data``
+    get the model and its data instead of a gradient.
+    """
+    if getattr(optimiser, "needs_data", False):
+        # Per-record methods (GloVe's own loop) walk the data themselves: the
+        # full-batch gradient would be computed for nothing.
+        return optimiser.step(  # type: ignore[call-arg]
+            xp, params, {}, state, model=model, data=data
+        )
     grads = model.gradient(xp, params, data)
     if getattr(optimiser, "needs_loss", False):
         # Zeroth-order methods evaluate the loss at points of their own choosing.
