@@ -310,7 +310,7 @@ class FlintBackend(PrecisionBackend):
         with self.context():
             return _point(flint.arb(flint.fmpq(q.numerator, q.denominator)))
 
-    def asarray(self, values: Any) -> FlintArray:
+    def asarray(self, values: Any) -> Any:  # a FlintArray, not an ndarray
         if isinstance(values, FlintArray):
             return values
         source = np.asarray(values, dtype=object)
@@ -323,7 +323,7 @@ class FlintBackend(PrecisionBackend):
         out._entries = flat
         return out
 
-    def full(self, shape: Sequence[int], value: Any) -> FlintArray:
+    def full(self, shape: Sequence[int], value: Any) -> Any:
         shape = tuple(int(s) for s in shape)
         rows, cols = _storage_shape(shape)
         v = self.number(value)
@@ -331,7 +331,7 @@ class FlintBackend(PrecisionBackend):
             mat = _point(_ones(rows, cols) * v)
         return FlintArray(mat, shape, v)
 
-    def zeros(self, shape: Sequence[int]) -> FlintArray:
+    def zeros(self, shape: Sequence[int]) -> Any:
         return self.full(shape, 0)
 
     def sqrt(self, x: Any) -> Any:

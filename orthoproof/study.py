@@ -30,6 +30,7 @@ from orthoproof.basis import measure_basis
 from orthoproof.data import load
 from orthoproof.errors import InvalidArgument
 from orthoproof.inits import initialiser_by_name
+from orthoproof.inits.laws import check_shape
 from orthoproof.models import GloveModel
 from orthoproof.optimisers import optimiser_by_name
 from orthoproof.verify import glove_problem
@@ -78,7 +79,8 @@ def _start(
     target_sd = 1.0 / (k * math.sqrt(12.0))
     start = {}
     for name in ("A", "B"):
-        draw = initialiser_by_name(init_name).sample(shapes[name], rng)
+        shape = check_shape(shapes[name])
+        draw = initialiser_by_name(init_name).sample(shape, rng)
         start[name] = draw if init_name == "glove-uniform" else draw * target_sd
     for name in ("b", "c"):
         start[name] = uniform.sample((k, shapes[name][0]), rng)[0]
@@ -138,7 +140,7 @@ def run_study(profile: str = "small", seed: int = 0) -> dict[str, Any]:
 
     regimes: dict[str, Any] = {}
     for name, (opt_name, hyper, init_name) in REGIMES.items():
-        runs = []
+        runs: list[dict[str, Any]] = []
         for s in range(cfg["seeds"]):
             rng = np.random.default_rng([seed, s])
             theta = _start(init_name, shapes, k, rng)

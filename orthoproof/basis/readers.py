@@ -69,9 +69,9 @@ def read_text_vectors(path: str | os.PathLike[str]) -> Vectors:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        number = data[: error.start].count(b"\n") + 1
         raise DataError(
-            f"{where}:{line}: not UTF-8 text ({error.reason}); expected text vectors"
+            f"{where}:{number}: not UTF-8 text ({error.reason}); expected text vectors"
         ) from None
     words: list[str] = []
     rows: list[np.ndarray] = []

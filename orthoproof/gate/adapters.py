@@ -168,6 +168,8 @@ class TorchRunner:
             loss.backward()
             if sparse:
                 for tensor in (a, b):
+                    # backward() has just filled it: both tensors enter the loss.
+                    assert tensor.grad is not None
                     tensor.grad = tensor.grad.to_sparse()
             return loss
 

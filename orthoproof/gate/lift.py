@@ -65,7 +65,7 @@ def lifted_casts(counts: Counter[str]) -> Iterator[None]:
     try:
         torch.Tensor.bfloat16 = keep("bfloat16")  # type: ignore[method-assign]
         torch.Tensor.half = keep("half")  # type: ignore[method-assign]
-        torch.Tensor.to = to  # type: ignore[method-assign]
+        torch.Tensor.to = to  # type: ignore[method-assign, assignment]
         yield
     finally:
         for name, fn in saved.items():

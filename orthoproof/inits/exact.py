@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import sympy
 
+from orthoproof.errors import InvalidArgument
 from orthoproof.groups import is_orthogonal, rational_orthogonal
 from orthoproof.inits.elements import group_element, is_signed_permutation
 from orthoproof.inits.laws import GridFamily, Initialiser, UniformFamily
@@ -259,9 +261,13 @@ def _product_identity(p: np.ndarray, even: bool) -> str:
     return str(sympy.simplify(diff))
 
 
-def _iid(
-    init: UniformFamily | GridFamily, group: str, k: int, rng: np.random.Generator
-) -> Evidence:
+def _iid(init: Initialiser, group: str, k: int, rng: np.random.Generator) -> Evidence:
+    # The table below picks this argument by the family name alone; the bounds
+    # and the grid's levels need the class that goes with the name.
+    if not isinstance(init, UniformFamily | GridFamily):
+        raise InvalidArgument.of(
+            "init", init, f"a UniformFamily or GridFamily for family {init.family!r}"
+        )
     if group == "O":
         return _box_counterexample(init, group, k, rng)
     p = group_element(group, k, rng)
@@ -275,6 +281,7 @@ def _iid(
         i = next(j for j, v in enumerate(y) if v > hi)
         return _refutation(init, group, k, p, x, y, i, lo, hi, False)
     grid_check = None
+    support = f"the support [{lo}, {hi}]·a is symmetric"
     if isinstance(init, GridFamily):
         j = sympy.Symbol("j")
         # Level J − j is the negative of level j exactly when J/R = 2c.
@@ -285,16 +292,14 @@ def _iid(
                 + (j / init.divisor - offset)
             )
         )
+        support = (
+            f"the grid's levels j and {init.last_level} − j are negatives "
+            f"(sympy: sum = {grid_check})"
+        )
     identity = _product_identity(p, even=flips)
     ok = is_signed_permutation(p) and identity == "0" and (not flips or symmetric)
     ok = ok and (grid_check in (None, "0") or not flips)
     marginal = "an even marginal g(θ²)" if flips else "an arbitrary marginal g"
-    support = (
-        f"the grid's levels j and {init.last_level} − j are negatives "
-        f"(sympy: sum = {grid_check})"
-        if grid_check is not None
-        else f"the support [{lo}, {hi}]·a is symmetric"
-    )
     return Evidence(
         kind="symbolic",
         verdict=Verdict.PROVED if ok else Verdict.UNDECIDED,
@@ -384,7 +389,10 @@ def _lcg(init: Initialiser, group: str, k: int, rng: np.random.Generator) -> Evi
     )
 
 
-_BY_FAMILY = {
+#: One exact argument: the initialiser, group name, k and rng to its evidence.
+_Argument = Callable[[Initialiser, str, int, np.random.Generator], Evidence]
+
+_BY_FAMILY: dict[str, _Argument] = {
     "gaussian": _gaussian,
     "zero": _zero,
     "haar": _haar,
@@ -410,4 +418,4 @@ def law_evidence(
     rng
         Source of the exact group element.
     """
-    return _BY_FAMILY[init.family](init, group, k, rng)  # type: ignore[operator]
+    return _BY_FAMILY[init.family](init, group, k, rng)

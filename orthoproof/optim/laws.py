@@ -24,7 +24,7 @@ non-trivial structured state (a warm start, a step claim) needs
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from orthoproof.backends import Backend
 from orthoproof.errors import InvalidArgument
@@ -46,7 +46,9 @@ class ExtOptimiser(Optimiser):
     :meth:`initial_ext` when the state does not hold it yet.
     """
 
-    ext_laws: ClassVar[Mapping[str, str]] = {}
+    # Not a ClassVar: L-BFGS sets its own per instance (its pair fields depend
+    # on history_size); every other optimiser shares the class's mapping.
+    ext_laws: Mapping[str, str] = {}
 
     def initial_ext(self, xp: Backend, field: str, value: Any) -> Any:
         raise NotImplementedError

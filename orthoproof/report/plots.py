@@ -22,11 +22,16 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["fuzz_ratio_svg", "log_axis", "plot_settings", "to_svg", "trajectory_svg"]
 
-_RC = {
+# Typed with matplotlib's own key names so that mypy accepts it for rc_context
+# and catches a misspelt setting, which matplotlib would only reject at run time.
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "orthoproof",
     "svg.fonttype": "none",
     "font.size": 9.0,
