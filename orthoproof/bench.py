@@ -161,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, not {args.repeats}")
     small = Case("small", 4, 10, 10, 20 if args.quick else 200)
+    # TODO(#4): the target is within 100× of float64; the flint backend measures
+    # about 110–150× here (see the module docstring for why).
     large = Case("large", 8, 100, 100, 1 if args.quick else 3)
     cases = (small, large)
     for line in [
