@@ -103,10 +103,11 @@ class ClaimResult:
 def combine(evidence: Iterable[Evidence]) -> Verdict:
     """The verdict that a set of evidence supports.
 
-    A certified refutation outweighs everything (a counterexample is final); a
-    proof needs no contradicting evidence; numerical support alone gives
-    ``holds``. Evidence that both proves and refutes is a bug in the suite, so it
-    is reported as ``undecided`` rather than picking a side.
+    A certified refutation outweighs numerical support (a counterexample is
+    final; fuzzing can miss it, or sample dimensions where the claim happens to
+    hold); a proof needs no contradicting evidence; numerical support alone
+    gives ``holds``. Evidence that both proves and refutes is a bug in the
+    suite, so it is reported as ``undecided`` rather than picking a side.
 
     >>> combine([Evidence("fuzz", Verdict.HOLDS, "ok")])
     <Verdict.HOLDS: 'holds'>
@@ -114,7 +115,7 @@ def combine(evidence: Iterable[Evidence]) -> Verdict:
     <Verdict.UNDECIDED: 'undecided'>
     """
     verdicts = {e.verdict for e in evidence}
-    if Verdict.REFUTED in verdicts and verdicts & {Verdict.PROVED, Verdict.HOLDS}:
+    if {Verdict.REFUTED, Verdict.PROVED} <= verdicts:
         return Verdict.UNDECIDED
     for strongest in (Verdict.REFUTED, Verdict.PROVED, Verdict.HOLDS):
         if strongest in verdicts:
