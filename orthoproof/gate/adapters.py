@@ -244,9 +244,17 @@ def _is_torch_optimiser(obj: Any) -> bool:
 
 
 def make_runner(
-    opt: Any, options: Mapping[str, Any] | None = None, *, params: str = "dict"
+    opt: Any,
+    options: Mapping[str, Any] | None = None,
+    *,
+    params: str = "dict",
+    target: str | None = None,
 ) -> Runner:
-    """The runner for an optimiser given as an object, a factory or a class."""
+    """The runner for an optimiser given as an object, a factory or a class.
+
+    ``target``, the import path ``opt`` was loaded from, is what an error shows
+    when ``opt`` is no optimiser: the path the user wrote, not an object's repr.
+    """
     options = dict(options or {})
     if _is_torch_optimiser(opt):
         return TorchRunner(opt, options)
@@ -266,9 +274,9 @@ def make_runner(
             )
         if hasattr(built, "init") and hasattr(built, "update"):
             return OptaxRunner(lambda: call("optimiser factory", opt, **options))
-    raise InvalidArgument.of(
-        "optimiser",
-        opt,
-        "an object with init/step, a factory of one, a torch.optim.Optimizer "
-        "class, or an optax GradientTransformation",
+    shown = repr(target) if target is not None else repr(opt)
+    raise InvalidArgument(
+        f"optimiser={shown} ({type(opt).__name__}): expected an object with "
+        "init/step, a factory of one, a torch.optim.Optimizer class, or an optax "
+        "GradientTransformation"
     )

@@ -1,14 +1,19 @@
 """Calling the user's code and holding its answers to account.
 
-Whatever the user's code does wrong (raises, returns NaN, the wrong shape or a
-non-number) becomes a :class:`UserCodeError` that names the callable, the
-precision and the cause, so the CLI can exit with status 2 and say why.
+Whatever the user's code does wrong (raises, exits, returns NaN, the wrong shape
+or a non-number) becomes a :class:`UserCodeError` that names the callable, the
+precision and the cause, so the CLI can exit with status 2 and say why. The
+warnings it emits are gathered by :func:`recorded_warnings` and summed up by
+:func:`warnings_note`, so that they reach the user once, as one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,22 +21,84 @@ import numpy as np
 from orthoproof.gate.errors import UserCodeError
 from orthoproof.gate.precisions import Precision, to_float64
 
-__all__ = ["call", "finite_array", "finite_scalar"]
+__all__ = [
+    "call",
+    "describe",
+    "finite_array",
+    "finite_scalar",
+    "recorded_warnings",
+    "warnings_note",
+]
+
+#: Distinct warnings listed in full by :func:`warnings_note`; the rest are counted.
+_LISTED = 5
 
 
 def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``fn(*args, **kwargs)``, with any exception turned into UserCodeError."""
+    """``fn(*args, **kwargs)``, with any exception turned into UserCodeError.
+
+    ``SystemExit`` is turned too: left alone, a ``sys.exit(0)`` in the user's
+    code would end a CI gate with status 0 and no report, a silent pass.
+    ``KeyboardInterrupt`` and the other non-``Exception`` signals (such as
+    pytest's skip) pass through, since they are meant to stop the caller.
+    """
     try:
         return fn(*args, **kwargs)
     except UserCodeError:
         raise
-    except Exception as exc:  # the user's code may raise anything
-        raise UserCodeError(f"{what} raised {type(exc).__name__}: {exc}") from exc
+    except (Exception, SystemExit) as exc:  # the user's code may raise anything
+        raise UserCodeError(f"{what} raised {describe(exc)}") from exc
+
+
+def describe(exc: BaseException) -> str:
+    """``ValueError: message``, or ``SystemExit(0)`` showing the exit status."""
+    if isinstance(exc, SystemExit):
+        return f"SystemExit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _array(what: str, value: Any, precision: Precision) -> np.ndarray:
+    """``value`` as an array, or a UserCodeError saying why it is not one."""
+    try:
+        return np.asarray(value)
+    except (Exception, SystemExit) as exc:  # ragged lists, or the user's __array__
+        raise UserCodeError(
+            f"{what} returned {type(value).__name__} at {precision.name}, which "
+            f"is not an array ({describe(exc)})"
+        ) from exc
+
+
+@contextlib.contextmanager
+def recorded_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """Within the scope, warnings are recorded instead of printed.
+
+    The filters in force are kept: ``-W error`` still turns a warning into an
+    exception (which :func:`call` then reports), ``ignore`` still hides it, and
+    the default action still shows each warning once per place.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        yield caught
+
+
+def warnings_note(caught: list[warnings.WarningMessage]) -> str | None:
+    """One line naming each distinct warning and where it was raised, or None."""
+    distinct: dict[tuple[str, str, str], None] = {}
+    for record in caught:
+        place = f"{Path(record.filename).name}:{record.lineno}"
+        # Whitespace folded: a multi-line warning must not break the one line.
+        text = " ".join(str(record.message).split())
+        distinct[(record.category.__name__, place, text)] = None
+    if not distinct:
+        return None
+    listed = [f"{kind} at {place}: {text}" for kind, place, text in distinct]
+    more = len(listed) - _LISTED
+    shown = "; ".join(listed[:_LISTED]) + (f"; and {more} more" if more > 0 else "")
+    return f"warnings while checking (each shown once): {shown}"
 
 
 def finite_scalar(what: str, value: Any, precision: Precision) -> float:
     """Check that ``value`` is one finite number; return it as float64."""
-    array = np.asarray(value)
+    array = _array(what, value, precision)
     if array.shape != ():
         raise UserCodeError(
             f"{what} returned shape {array.shape} at {precision.name}; "
@@ -55,7 +122,7 @@ def finite_array(
     what: str, value: Any, shape: tuple[int, ...], precision: Precision
 ) -> np.ndarray:
     """Check the shape and finiteness of a returned array."""
-    array = np.asarray(value)
+    array = _array(what, value, precision)
     if array.shape != shape:
         raise UserCodeError(
             f"{what} returned shape {array.shape} at {precision.name}; expected {shape}"

@@ -11,44 +11,54 @@ import sys
 from typing import Any
 
 from orthoproof.errors import InvalidArgument
+from orthoproof.gate.calling import describe
 
 __all__ = ["load_object", "object_path"]
 
 _FORM = "an import path package.module:attribute"
 
 
-def load_object(path: str) -> Any:
+def load_object(path: str, *, argument: str = "path") -> Any:
     """Import ``package.module`` and return its (possibly dotted) ``attribute``.
 
     Parameters
     ----------
     path
         ``package.module:attribute`` or ``package.module:Class.attribute``.
+    argument
+        The name errors give the path under: the command line passes the flag
+        the user typed (``--loss``), so the message points at it.
 
     Raises
     ------
     InvalidArgument
-        If the path is malformed, the module cannot be imported or the attribute
-        does not exist; the message names the path and the cause.
+        If the path is malformed, the module cannot be imported (it raises or
+        exits on import) or the attribute does not exist; the message names the
+        path and the cause.
     """
     if not isinstance(path, str) or path.count(":") != 1:
-        raise InvalidArgument.of("path", path, _FORM)
+        raise InvalidArgument.of(argument, path, _FORM)
     module_name, attribute = path.split(":")
     if not module_name or not attribute:
-        raise InvalidArgument.of("path", path, _FORM)
+        raise InvalidArgument.of(argument, path, _FORM)
     try:
         target: Any = importlib.import_module(module_name)
-    except Exception as exc:  # the user's module may raise anything on import
+    except (Exception, SystemExit) as exc:  # a module may raise or exit on import
         raise InvalidArgument(
-            f"path={path!r}: cannot import module {module_name!r} "
-            f"({type(exc).__name__}: {exc})"
+            f"{argument}={path!r}: cannot import module {module_name!r} "
+            f"({describe(exc)})"
         ) from exc
     for part in attribute.split("."):
-        if not hasattr(target, part):
+        try:
+            target = getattr(target, part)
+        except AttributeError:
             raise InvalidArgument(
-                f"path={path!r}: {module_name!r} has no attribute {attribute!r}"
-            )
-        target = getattr(target, part)
+                f"{argument}={path!r}: {module_name!r} has no attribute {attribute!r}"
+            ) from None
+        except (Exception, SystemExit) as exc:  # a module __getattr__ runs user code
+            raise InvalidArgument(
+                f"{argument}={path!r}: looking up {part!r} raised {describe(exc)}"
+            ) from exc
     return target
 
 

@@ -121,8 +121,9 @@ def check_optimiser(
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise InvalidArgument.of("steps", steps, "a positive int")
     started = time.perf_counter()
-    runner: Runner = make_runner(opt, options, params=params)
+    # The problem first: its arguments are checked before any user code runs.
     problem = make_problem(k, m, n, seed)
+    runner: Runner = make_runner(opt, options, params=params, target=target)
     target = target or object_path(opt) or repr(opt)
     notes: list[str] = []
     base: dict[str, tuple[Precision, dict[str, Any], Any, list[Any]]] = {}

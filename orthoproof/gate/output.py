@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from orthoproof.gate.results import CheckReport, GroupCheck
 from orthoproof.report import RunInfo, dumps_document, report_document
@@ -44,7 +45,9 @@ _STYLE = {"equivariant": "green", "broken": "bold red", "undecided": "yellow"}
 
 def summary_table(report: CheckReport) -> Table:
     """One row per group: verdict, expectation, deviations, first step."""
-    table = Table(title=f"orthoproof check: {report.kind} {report.target}")
+    # Text, not str: the target is the user's, and a str title would be read
+    # for markup ("[x]") and emoji codes (":fire:").
+    table = Table(title=Text(f"orthoproof check: {report.kind} {report.target}"))
     for column in (
         "group",
         "verdict",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from orthoproof.errors import InvalidArgument
 from orthoproof.gate.precisions import Precision
 from orthoproof.groups import TABLE_GROUPS, table_element
 
-__all__ = ["GROUPS", "Problem", "element", "make_problem", "move"]
+__all__ = ["GROUPS", "Problem", "check_seed", "element", "make_problem", "move"]
 
 #: Groups a check can draw from, largest first.
 GROUPS = TABLE_GROUPS
@@ -59,6 +60,7 @@ def make_problem(k: int, m: int, n: int, seed: int) -> Problem:
     if k < 2:
         # k = 1 has only ±1: O, SO and signed permutations collapse.
         raise InvalidArgument.of("k", k, "at least 2")
+    check_seed(seed)
     rng = np.random.default_rng([seed, 0x0DA7A])
     data = {
         "X": _grid(rng, (m, n), 2.0),
@@ -69,6 +71,16 @@ def make_problem(k: int, m: int, n: int, seed: int) -> Problem:
     return Problem(k, m, n, _grid(rng, (k, m), 1.0), _grid(rng, (k, n), 1.0), data)
 
 
+def check_seed(seed: int) -> None:
+    """Refuse a seed numpy's seeding cannot take, naming it.
+
+    ``default_rng`` wants non-negative integers and would otherwise fail deep
+    inside numpy with a message that does not say which argument was wrong.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+        raise InvalidArgument.of("seed", seed, "a non-negative int")
+
+
 def element(group: str, k: int, seed: int) -> np.ndarray:
     """The exact group element a check with this seed uses for ``group``.
 
@@ -77,6 +89,7 @@ def element(group: str, k: int, seed: int) -> np.ndarray:
     """
     if group not in GROUPS:
         raise InvalidArgument.of("group", group, f"one of {GROUPS}")
+    check_seed(seed)
     rng = np.random.default_rng([seed, 0x6E0, GROUPS.index(group)])
     return table_element(group, k, rng)
 

@@ -158,19 +158,35 @@ def replay_command(
     return shlex.join(words)
 
 
-def parse_expectations(items: Sequence[str]) -> dict[str, str]:
-    """Turn ``GROUP=equivariant|broken`` strings into a mapping."""
+def parse_expectations(
+    items: Sequence[str], *, argument: str = "--expect"
+) -> dict[str, str]:
+    """Turn ``GROUP=equivariant|broken`` strings into a mapping.
+
+    A group may be named twice with the same verdict (``invariant`` is a synonym
+    of ``equivariant``); two different verdicts for one group contradict each
+    other and are refused, rather than letting the last one silently win.
+    ``argument`` is the name errors give the strings under.
+    """
     from orthoproof.gate.problem import GROUPS
 
     out: dict[str, str] = {}
+    first: dict[str, str] = {}
     for item in items:
         group, sep, verdict = item.partition("=")
         verdict = {"invariant": "equivariant"}.get(verdict, verdict)
         if not sep or group not in GROUPS or verdict not in ("equivariant", "broken"):
-            raise InvalidArgument.of(
-                "expect", item, f"GROUP=equivariant|broken with GROUP in {GROUPS}"
+            raise InvalidArgument(
+                f"{argument}={item!r}: expected GROUP=equivariant|broken with "
+                f"GROUP one of {', '.join(GROUPS)}"
+            )
+        if group in out and out[group] != verdict:
+            raise InvalidArgument(
+                f"{argument}={item!r} contradicts {argument}={first[group]!r}: "
+                "expected one verdict per group"
             )
         out[group] = verdict
+        first.setdefault(group, item)
     return out
 
 
