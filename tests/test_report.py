@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import doctest
+import html
 import json
 import math
 import os
@@ -12,6 +14,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 import orthoproof.report as report
 from orthoproof.errors import InvalidArgument, OrthoproofError
@@ -20,6 +25,7 @@ from orthoproof.report import (
     collect_versions,
     dumps_document,
     load_document,
+    markdown_text,
     output,
     render_markdown,
     report_document,
@@ -369,6 +375,91 @@ def test_markdown_refuses_invalid_document(doc: dict[str, Any]) -> None:
     del doc["summary"]
     with pytest.raises(OrthoproofError, match="summary"):
         render_markdown(doc)
+
+
+def _with_text(text: str) -> dict[str, Any]:
+    """A valid document with ``text`` in every free-text field the Markdown shows."""
+    doc = report_document(_results(), _run(), _study())
+    doc["orthoproof"] = text
+    doc["run"]["versions"] = {text: text}
+    doc["run"]["timings"] = {text: 1.0}
+    for claim in doc["claims"]:
+        claim["statement"] = claim["group"] = text
+        for item in claim["evidence"]:
+            item["kind"] = item["summary"] = text
+            item["dimensions"] = {text: 1}
+    study = doc["studies"]["basis"]
+    study["title"] = study["conclusion"] = text
+    study["table"] = {"columns": [text], "rows": [[text]]}
+    assert validate(doc) == []
+    return doc
+
+
+def _parse(markdown: str) -> list[Any]:
+    # GitHub's Markdown is CommonMark with tables; markdown-it implements both.
+    return MarkdownIt("commonmark").enable("table").parse(markdown)
+
+
+def test_markdown_shows_html_in_claim_text_as_text(doc: dict[str, Any]) -> None:
+    """A hand-edited statement holding an <img> tag is shown, not run (user report)."""
+    attack = "<img src=x onerror=alert(1)>"
+    doc["claims"][0]["statement"] = attack
+    doc["claims"][0]["evidence"][0]["summary"] = f"see {attack}"
+    doc["claims"][0]["group"] = "<b>O</b>"
+    rendered = MarkdownIt("commonmark").enable("table").render(render_markdown(doc))
+    assert "<img" not in rendered
+    assert "<b>" not in rendered
+    assert f"<p>{html.escape(attack, quote=False)}</p>" in rendered
+
+
+def test_markdown_text_keeps_entities_backslashes_and_pipes_literal() -> None:
+    """`&lt;`, a backslash and a pipe in a table cell come out as typed."""
+    text = r"a &lt; b \| c # [d](e)"
+    rendered = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .render(render_markdown(_with_text(text)))
+    )
+    shown = html.escape(text, quote=False)
+    assert f"<p>{shown}</p>" in rendered
+    assert f"<td>{shown}</td>" in rendered
+    assert f"under {shown}</h3>" in rendered
+
+
+_MARKUP = st.text(alphabet="<>&[]()!|\\`*_~#-+=:. ab1", min_size=1, max_size=24)
+
+
+@given(_MARKUP.filter(str.strip))
+def test_markdown_free_text_never_becomes_markup_beyond_inline_style(
+    text: str,
+) -> None:
+    """Any text adds no HTML, link, image, block or table cell, and shows as typed.
+
+    Emphasis, code and strike-through markers (``*``, ``_``, backticks, ``~``)
+    are left as they are: the catalogue writes subscripts such as ``∇_A``, and the
+    worst they do is style a word.
+    """
+    tokens = _parse(render_markdown(_with_text(text)))
+    plain = _parse(render_markdown(_with_text("Zq")))
+    assert [t.type for t in tokens] == [t.type for t in plain]
+    inline = {child.type for t in tokens for child in t.children or []}
+    assert not inline & {"html_inline", "link_open", "image"}
+    if not set(text) & set("*_`~"):
+        # Token by token, the page reads as the plain one with the text put in.
+        shown = " ".join(text.split())
+        for token, twin in zip(tokens, plain, strict=True):
+            assert _words(token) == _words(twin).replace("Zq", shown)
+
+
+def _words(token: Any) -> str:
+    """The text a reader sees in an inline token, markup and code left out."""
+    children = token.children or []
+    return "".join(c.content for c in children if c.type in ("text", "text_special"))
+
+
+def test_markdown_text_doctests() -> None:
+    """The escaping examples in markdown_text's docstrings hold."""
+    assert doctest.testmod(markdown_text).failed == 0
 
 
 def test_write_text_atomic_replaces_contents(tmp_path: Path) -> None:

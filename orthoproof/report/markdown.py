@@ -5,6 +5,9 @@ into Markdown again later, by a newer orthoproof if need be. Wall-clock timings
 are the one part of a run that differs between otherwise identical runs, so
 they go last, under their own heading: everything before the ``Timings``
 heading is reproducible byte for byte from the same seed, input and versions.
+
+The document may have been edited by hand, so its free text is escaped
+(:mod:`.markdown_text`) and shows as typed, never as HTML or links.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from orthoproof.report.markdown_text import code as _code
+from orthoproof.report.markdown_text import paragraph, table
+from orthoproof.report.markdown_text import text as _text
 from orthoproof.report.schema import VERDICTS, require_valid
 from orthoproof.report.studies import studies_markdown
 
@@ -81,17 +87,17 @@ def _run_section(doc: Mapping[str, Any]) -> str:
         f"- Seed: {_code(str(run['seed']))}",
         f"- Input: {_code(run['input']['source'])}, shape {m} × {n}",
         f"- Input SHA-256: {_code(run['input']['sha256'])}",
-        f"- orthoproof {doc['orthoproof']}, report schema {doc['schema']}",
+        f"- orthoproof {_text(doc['orthoproof'])}, report schema {doc['schema']}",
         "",
         "### Versions",
         "",
-        *_table(("package", "version"), run["versions"].items()),
+        *table(("package", "version"), _texts(run["versions"].items())),
         "",
         "### Configuration",
         "",
     ]
     config = [(_code(k), _code(_compact(v))) for k, v in run["config"].items()]
-    lines += _table(("setting", "value"), config) if config else ["(none)"]
+    lines += table(("setting", "value"), config) if config else ["(none)"]
     return "\n".join(lines)
 
 
@@ -101,7 +107,7 @@ def _summary_section(summary: Mapping[str, Any], claims: list[Any]) -> str:
     rows = [
         (
             _code(c["id"]),
-            c["group"],
+            _text(c["group"]),
             c["expected"],
             c["verdict"],
             _mark(c["as_expected"]),
@@ -116,7 +122,7 @@ def _summary_section(summary: Mapping[str, Any], claims: list[Any]) -> str:
             f"**{outcome}**: {summary['as_expected']} of {summary['claims']} claims "
             f"as expected ({counts}).",
             "",
-            *_table(header, rows),
+            *table(header, rows),
         ]
     )
 
@@ -124,9 +130,9 @@ def _summary_section(summary: Mapping[str, Any], claims: list[Any]) -> str:
 def _claim_section(claim: Mapping[str, Any]) -> str:
     lines = [
         # The same claim id can be checked under several groups, hence both.
-        f"### {_code(claim['id'])} under {_one_line(claim['group'])}",
+        f"### {_code(claim['id'])} under {_text(claim['group'])}",
         "",
-        _one_line(claim["statement"]),
+        paragraph(claim["statement"]),
         "",
         f"- Expected: {claim['expected']}",
         f"- Verdict: **{claim['verdict']}** {_mark(claim['as_expected'])}",
@@ -140,10 +146,10 @@ def _claim_section(claim: Mapping[str, Any]) -> str:
 
 
 def _evidence(item: Mapping[str, Any]) -> list[str]:
-    lines = [f"- **{item['kind']}**: {item['verdict']}"]
-    lines.append(f"  - Summary: {_one_line(item['summary'])}")
+    lines = [f"- **{_text(item['kind'])}**: {item['verdict']}"]
+    lines.append(f"  - Summary: {_text(item['summary'])}")
     if item.get("dimensions"):
-        dims = ", ".join(f"{k}={v}" for k, v in item["dimensions"].items())
+        dims = ", ".join(f"{_text(k)}={v}" for k, v in item["dimensions"].items())
         lines.append(f"  - Dimensions: {dims}")
     if item.get("precision"):
         lines.append(f"  - Precision (dps): {', '.join(map(str, item['precision']))}")
@@ -160,7 +166,7 @@ def _evidence(item: Mapping[str, Any]) -> list[str]:
 
 
 def _timings_section(timings: Mapping[str, float]) -> str:
-    rows = [(stage, f"{seconds:.3f}") for stage, seconds in timings.items()]
+    rows = [(_text(stage), f"{seconds:.3f}") for stage, seconds in timings.items()]
     # Entries named "stage/part" break a stage down; only whole stages add up.
     total = sum(v for k, v in timings.items() if "/" not in k)
     rows.append(("**total**", f"**{total:.3f}**"))
@@ -173,37 +179,13 @@ def _timings_section(timings: Mapping[str, float]) -> str:
             "Wall-clock seconds per stage, in the order the stages ran. They vary "
             "from run to run, which is why they are kept apart from the rest.",
             "",
-            *_table(("stage", "seconds"), rows, align=("---", "---:")),
+            *table(("stage", "seconds"), rows, align=("---", "---:")),
         ]
     )
 
 
-def _table(
-    header: tuple[str, ...],
-    rows: Iterable[tuple[str, ...]],
-    align: tuple[str, ...] | None = None,
-) -> list[str]:
-    """A GitHub-flavoured Markdown table; ``|`` in cells is escaped."""
-    lines = [_row(header), _row(align or tuple("---" for _ in header))]
-    return lines + [_row(tuple(_cell(cell) for cell in row)) for row in rows]
-
-
-def _row(cells: tuple[str, ...]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def _cell(text: str) -> str:
-    # A table cell ends at a bare pipe even inside a code span (GFM), and a
-    # newline would end the whole row.
-    return _one_line(text).replace("|", "\\|")
-
-
-def _code(text: str) -> str:
-    """Inline code that survives backticks inside ``text``."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+def _texts(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(_text(key), _text(value)) for key, value in pairs]
 
 
 def _json_block(value: Any, indent: str) -> list[str]:
@@ -259,7 +241,3 @@ def _scientific(error: float | str) -> str:
 
 def _mark(as_expected: bool) -> str:
     return "✓" if as_expected else "✗"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -1,8 +1,8 @@
 """Writing the reports of a run to a directory: JSON, Markdown, HTML and JUnit.
 
-Every format is rendered in memory before anything touches the disk, so a value
-that cannot be encoded leaves the earlier reports as they were; each file is
-then replaced atomically.
+Every format is rendered and encoded in memory before anything touches the
+disk, and the files are then replaced as one set (:mod:`.atomic`): a failure at
+any point leaves the earlier reports as they were, never a mix of old and new.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from orthoproof.errors import InvalidArgument
-from orthoproof.report.atomic import write_text_atomic
+from orthoproof.errors import DataError, InvalidArgument
+from orthoproof.report.atomic import replace_files_atomic
 from orthoproof.report.html import render_html
 from orthoproof.report.jsonreport import dumps_document, load_document, report_document
 from orthoproof.report.junit import to_junit
@@ -26,6 +26,7 @@ __all__ = [
     "JSON_NAME",
     "JUNIT_NAME",
     "MARKDOWN_NAME",
+    "check_out_dir",
     "render_formats",
     "rerender_reports",
     "write_reports",
@@ -52,9 +53,9 @@ def write_reports(
 ) -> dict[str, Path]:
     """Render the reports of a run in every format and write them.
 
-    All formats are rendered in memory before anything touches the disk, so a
-    value that cannot be encoded leaves earlier reports in ``out_dir`` as they
-    were. Each file is then replaced atomically.
+    All formats are rendered in memory before anything touches the disk, and
+    the files are replaced as one set: if anything fails, the earlier reports in
+    ``out_dir`` are left as they were, all of them.
 
     Parameters
     ----------
@@ -74,16 +75,18 @@ def write_reports(
     Raises
     ------
     InvalidArgument
-        If ``out_dir`` exists and is not a directory, cannot be created, or a
-        value in ``results`` or ``run`` cannot be encoded as JSON.
+        If ``out_dir`` exists and is not a directory, cannot be created or
+        written, holds a directory under a report's name, or a value in
+        ``results`` or ``run`` cannot be encoded as JSON.
+    DataError
+        If some text is not valid Unicode (a lone surrogate).
     """
     out = Path(out_dir)
-    _check_not_a_file(out)
+    check_out_dir(out)
     json_text = dumps_document(report_document(results, run, studies))
     # Render from the decoded text, exactly as a later re-render from the stored
     # report.json would, so that the two can never disagree.
     texts = render_formats(json.loads(json_text))
-    _make_directory(out)
     return _write_all(texts, out)
 
 
@@ -134,27 +137,82 @@ def rerender_reports(json_path: Path | str, out_dir: Path | str) -> dict[str, Pa
     OrthoproofError
         If the JSON cannot be read or breaks the schema; nothing is written.
     InvalidArgument
-        If ``out_dir`` is an existing file or cannot be created.
+        If ``out_dir`` is an existing file, cannot be created or written, or
+        holds a directory under a report's name; the old reports stay as they
+        were.
+    DataError
+        If some text of the report is not valid Unicode (a lone surrogate, which
+        JSON can carry as ``\\ud800`` but UTF-8 cannot).
     """
     out = Path(out_dir)
-    _check_not_a_file(out)
+    check_out_dir(out)
     texts = render_formats(load_document(json_path))
-    _make_directory(out)
     return _write_all(texts, out)
 
 
+def check_out_dir(out_dir: Path | str) -> None:
+    """Refuse an output directory the reports could not be written into.
+
+    Cheap enough to call before a long run, so that a bad ``--out`` fails at
+    once instead of after the work; the writers check again in any case.
+
+    Parameters
+    ----------
+    out_dir
+        The intended report directory; it need not exist yet.
+
+    Raises
+    ------
+    InvalidArgument
+        If ``out_dir`` exists and is not a directory, or a report's file name
+        in it is taken by a directory (a rename cannot replace one).
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InvalidArgument.of("out", str(out), "a directory, not an existing file")
+    for name in FILE_NAMES.values():
+        if (out / name).is_dir() and not (out / name).is_symlink():
+            raise InvalidArgument.of(
+                "out",
+                str(out),
+                f"a directory whose {name} is a file or absent; "
+                f"{str(out / name)!r} is a directory",
+            )
+
+
 def _write_all(texts: dict[str, str], out: Path) -> dict[str, Path]:
+    _check_encodable(texts)
+    _make_directory(out)
     paths = {fmt: out / name for fmt, name in FILE_NAMES.items()}
-    for fmt, path in paths.items():
-        write_text_atomic(path, texts[fmt])
+    try:
+        replace_files_atomic({paths[fmt]: texts[fmt] for fmt in paths})
+    except OSError as exc:
+        # The notes say which old file could not be put back, in the rare case
+        # that undoing the replacements failed too.
+        notes = getattr(exc, "__notes__", [])
+        kept = (
+            "; ".join(notes) if notes else "the earlier reports were left as they were"
+        )
+        raise InvalidArgument.of(
+            "out",
+            str(out),
+            f"a directory where every report can be replaced ({exc}); {kept}",
+        ) from exc
     return paths
 
 
-def _check_not_a_file(out: Path) -> None:
-    # Checked before rendering as well as at creation, so a mistyped --out fails
-    # at once instead of after the whole report has been built.
-    if out.exists() and not out.is_dir():
-        raise InvalidArgument.of("out", str(out), "a directory, not an existing file")
+def _check_encodable(texts: dict[str, str]) -> None:
+    # JSON can carry a lone surrogate as an escape, but no UTF-8 file can hold
+    # it; finding out before the directory is made keeps a failure harmless.
+    for fmt, text in texts.items():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            near = text[max(exc.start - 40, 0) : exc.end + 40]
+            raise DataError(
+                f"cannot write {FILE_NAMES[fmt]}: {exc.reason} "
+                f"({text[exc.start]!r} at character {exc.start}, in {near!r})"
+            ) from exc
 
 
 def _make_directory(out: Path) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from orthoproof.report.markdown_text import paragraph, table, text
 from orthoproof.report.study_plot import basis_study_svg
 
 __all__ = ["check_studies", "studies_html", "studies_markdown"]
@@ -58,14 +59,11 @@ def studies_markdown(studies: Mapping[str, Any]) -> str:
     """One Markdown section per study: its conclusion, then its table."""
     parts = ["## Studies"]
     for study in studies.values():
-        table = study["table"]
-        parts.append(f"### {study['title']}\n\n{study['conclusion']}")
-        lines = [
-            "| " + " | ".join(table["columns"]) + " |",
-            "| " + " | ".join("---" for _ in table["columns"]) + " |",
-            *("| " + " | ".join(_cell(v) for v in row) + " |" for row in table["rows"]),
-        ]
-        parts.append("\n".join(lines))
+        title, conclusion = text(study["title"]), paragraph(study["conclusion"])
+        parts.append(f"### {title}\n\n{conclusion}")
+        columns = tuple(text(str(c)) for c in study["table"]["columns"])
+        rows = (tuple(text(_cell(v)) for v in row) for row in study["table"]["rows"])
+        parts.append("\n".join(table(columns, rows)))
     return "\n\n".join(parts)
 
 
