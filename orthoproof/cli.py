@@ -9,19 +9,29 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from orthoproof import __version__
 from orthoproof.claims import GROUP_NAMES
-from orthoproof.config import ALL_STAGES
+from orthoproof.config import (
+    ALL_STAGES,
+    MAX_DPS,
+    MAX_FUZZ_EXAMPLES,
+    MAX_STEPS,
+    MAX_WINDOW,
+    InvalidSetting,
+    VerifyConfig,
+)
 from orthoproof.errors import OrthoproofError
+from orthoproof.options import check_output_directory, os_reason
 from orthoproof.verdicts import ClaimResult, Verdict
 
 __all__ = ["main"]
@@ -39,8 +49,9 @@ def _dps_list(text: str) -> tuple[int, ...]:
     try:
         values = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
+        # argparse prefixes "argument --dps: " itself.
         raise argparse.ArgumentTypeError(
-            f"--dps={text!r}: expected comma-separated ints such as 30,60"
+            f"expected comma-separated ints such as 30,60, not {text!r}"
         ) from None
     return values
 
@@ -66,17 +77,26 @@ def _parser() -> argparse.ArgumentParser:
         help="words kept (default: 40 of the built-in corpus, all of a file)",
     )
     verify.add_argument(
-        "--window", type=int, default=10, help="context window (default 10)"
+        "--window",
+        type=int,
+        default=10,
+        help=f"built-in corpus's context window (default 10, at most {MAX_WINDOW})",
     )
-    verify.add_argument("--k", type=int, default=4, help="hidden dimension (default 4)")
     verify.add_argument(
-        "--steps", type=int, default=50, help="trajectory steps (default 50)"
+        "--k", type=int, default=4, help="hidden dimension (default 4, at least 2)"
+    )
+    verify.add_argument(
+        "--steps",
+        type=int,
+        default=50,
+        help=f"trajectory steps (default 50, at most {MAX_STEPS})",
     )
     verify.add_argument(
         "--dps",
         type=_dps_list,
         default=(30, 60),
-        help="high precisions in digits (default 30,60)",
+        help="two or more distinct high precisions in digits, from 17 to "
+        f"{MAX_DPS} (default 30,60)",
     )
     verify.add_argument(
         "--backend",
@@ -86,7 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         "arrays (default) or python-flint matrices (faster for large factor pairs)",
     )
     verify.add_argument("--seed", type=int, default=0)
-    verify.add_argument("--fuzz-examples", type=int, default=150)
+    verify.add_argument(
+        "--fuzz-examples",
+        type=int,
+        default=150,
+        help=f"examples per fuzzed claim (default 150, at most {MAX_FUZZ_EXAMPLES})",
+    )
     verify.add_argument("--only", help="settle just this claim id (for replay)")
     verify.add_argument(
         "--group",
@@ -139,16 +164,20 @@ def _summary_table(results: Sequence[ClaimResult]) -> Table:
         kinds = ", ".join(sorted({e.kind for e in r.evidence})) or "none"
         mark = "[green]✓[/]" if r.as_expected else "[bold red]✗ differs[/]"
         table.add_row(
-            r.id, r.group, str(r.expected), f"[{style}]{r.verdict}[/]", kinds, mark
+            escape(r.id),
+            escape(r.group),
+            str(r.expected),
+            f"[{style}]{r.verdict}[/]",
+            escape(kinds),
+            mark,
         )
     return table
 
 
-def _run_verify(args: argparse.Namespace, console: Console) -> int:
-    from orthoproof.report import write_reports
-    from orthoproof.verify import VerifyConfig, verify
-
-    config = VerifyConfig(
+def _config(args: argparse.Namespace) -> VerifyConfig:
+    """The settings of ``verify`` from its parsed options; checked on creation."""
+    stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
+    return VerifyConfig(
         seed=args.seed,
         data=args.data,
         vocab_size=args.vocab_size,
@@ -158,20 +187,27 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
         dps=tuple(args.dps),
         backend=args.backend,
         fuzz_examples=args.fuzz_examples,
-        stages=tuple(s.strip() for s in args.stages.split(",") if s.strip()),
-        study=not args.no_study and args.stages == ",".join(ALL_STAGES),
+        stages=stages,
+        study=not args.no_study and set(stages) == set(ALL_STAGES),
         study_profile=args.study_profile,
     )
-    out = Path(args.out)
-    problem = _uncreatable(out)
-    if problem:
-        _error(f"--out={str(out)!r}: {problem}; expected a directory that can be made")
-        return EXIT_USAGE
+
+
+def _run_verify(args: argparse.Namespace, console: Console) -> int:
+    from orthoproof.report import write_reports
+    from orthoproof.verify import verify
+
+    # Every check that needs no work comes first: the settings, then whether
+    # the reports could be written at all. --only and --group are checked by
+    # verify before it reads the input.
+    config = _config(args)
+    out = check_output_directory("--out", args.out)
 
     columns = (
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        TextColumn("{task.fields[label]}"),
+        # Labels hold group names in brackets, e.g. "adam [signed-perm]".
+        TextColumn("{task.fields[label]}", markup=False),
     )
     with Progress(
         *columns, TimeElapsedColumn(), console=console, transient=True
@@ -187,12 +223,20 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
             config, progress=progress, only=args.only, group=args.group
         )
 
-    paths = write_reports(results, run, out, studies)
+    # Written before anything is printed, so that a closed pipe (| head)
+    # cannot cost the reports; if they cannot be written after all (the
+    # directory changed during the run), the verdicts are shown instead.
+    try:
+        paths = write_reports(results, run, out, studies)
+    except (OSError, OrthoproofError) as exc:
+        console.print(_summary_table(results))
+        _unwritten("--out", args.out, exc, "the verdicts above were not saved")
+        return EXIT_USAGE
     console.print(_summary_table(results))
     stages = {k: v for k, v in run.timings.items() if "/" not in k}
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in stages.items())
     console.print(f"timings: {timings} (total {sum(stages.values()):.1f}s)")
-    console.print("reports: " + ", ".join(str(p) for p in paths.values()))
+    console.print("reports: " + escape(", ".join(str(p) for p in paths.values())))
     if not results:
         console.print("[bold red]no claim was settled[/]: nothing to check")
         return EXIT_MISMATCH
@@ -204,19 +248,22 @@ def _run_verify(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
-def _uncreatable(out: Path) -> str | None:
-    """Why ``out`` could not become the report directory, checked before any work."""
-    if out.exists():
-        return None if out.is_dir() else "exists and is not a directory"
-    for parent in out.absolute().parents:
-        if parent.exists():
-            return None if parent.is_dir() else f"{str(parent)!r} is not a directory"
-    return None
+def _unwritten(flag: str, value: str, exc: Exception, lost: str) -> None:
+    """Say that output could not be written after the work, and what was lost."""
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = os_reason(exc) + where
+    else:
+        reason = str(exc)
+    _error(f"{flag}={shlex.quote(value)}: could not be written: {reason}; {lost}")
 
 
 def _error(message: str) -> None:
-    # Errors go to standard error so that redirected output stays clean.
-    Console(stderr=True, width=130).print(f"[red]error:[/] {message}", highlight=False)
+    # Errors go to standard error so that redirected output stays clean. The
+    # message quotes user text (paths, ids), which must not be read as markup.
+    Console(stderr=True, width=130).print(
+        f"[red]error:[/] {escape(message)}", highlight=False
+    )
 
 
 def _run_claims(console: Console) -> int:
@@ -250,14 +297,14 @@ def _run_claims(console: Console) -> int:
 def _run_report(args: argparse.Namespace, console: Console) -> int:
     from orthoproof.report import rerender_reports
 
-    out = Path(args.out)
-    problem = _uncreatable(out)
-    if problem:
-        _error(f"--out={str(out)!r}: {problem}; expected a directory that can be made")
+    out = check_output_directory("--out", args.out)
+    try:
+        paths = rerender_reports(args.json, out)
+    except OSError as exc:
+        _unwritten("--out", args.out, exc, "nothing was re-rendered")
         return EXIT_USAGE
-    paths = rerender_reports(args.json, out)
     for path in paths.values():
-        console.print(f"wrote {path}")
+        console.print(f"wrote {escape(str(path))}")
     return EXIT_OK
 
 
@@ -286,8 +333,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_check(args, console)
         return _run_report(args, console)
+    except InvalidSetting as exc:
+        _error(str(exc.as_option()))
+        return EXIT_USAGE
     except OrthoproofError as exc:
         _error(str(exc))
+        return EXIT_USAGE
+    except OSError as exc:
+        # The commands turn the file errors they foresee into messages of their
+        # own; this catches the rest, still without a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{os_reason(exc)}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.print("[yellow]interrupted; no report was written[/]")

@@ -8,6 +8,7 @@ callback and logs; it never prints (the CLI owns the terminal).
 
 from __future__ import annotations
 
+import difflib
 import logging
 import time
 from collections.abc import Iterator
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from orthoproof.claims import ClaimSpec, expected_for
-from orthoproof.config import ALL_STAGES, TRAJECTORY_HYPER, VerifyConfig
-from orthoproof.data import load
-from orthoproof.errors import InvalidArgument
+from orthoproof.config import ALL_STAGES, TRAJECTORY_HYPER, InvalidSetting, VerifyConfig
+from orthoproof.data import Cooccurrence, load
+from orthoproof.options import os_reason
 from orthoproof.problem import GloveProblem, glove_problem
 from orthoproof.report import RunInfo
 from orthoproof.stages import STAGES, Context, Found, Progress, catalogue
@@ -88,24 +89,66 @@ def _quiet(stage: str, done: int, total: int, label: str) -> None:
 def _wanted(
     config: VerifyConfig, only: str | None, group: str | None
 ) -> frozenset[tuple[str, str]]:
-    """The (claim, group) pairs this run settles; refuse an impossible --only."""
+    """The (claim, group) pairs this run settles; refuse a selection that is empty.
+
+    Everything here is known before the input is read, so an impossible
+    ``only``, ``group`` or ``stages`` costs no work and overwrites no report.
+    """
     claims = catalogue()
     if only is not None:
-        known = sorted({s.id for s in claims})
-        if only not in known:
-            raise InvalidArgument.of("only", only, f"a claim id among {known}")
-        settling = sorted(s.name for s in STAGES if any(c.id == only for c in s.claims))
-        if not set(settling) & set(config.stages):
-            raise InvalidArgument.of(
-                "stages",
-                ",".join(config.stages),
-                f"a stage that settles {only}: {settling}",
-            )
-    return frozenset(
+        ids = sorted({s.id for s in claims})
+        if only not in ids:
+            raise InvalidSetting("only", only, _claim_ids_hint(only, ids))
+    wanted = frozenset(
         (s.id, s.group)
         for s in claims
         if (only is None or s.id == only) and (group is None or s.group == group)
     )
+    if not wanted:
+        stated = sorted({s.group for s in claims if only is None or s.id == only})
+        what = f"{only} is" if only is not None else "claims are"
+        raise InvalidSetting(
+            "group", group, f"a group {what} stated for: {', '.join(stated)}"
+        )
+    settling = [
+        s.name for s in STAGES if any((c.id, c.group) in wanted for c in s.claims)
+    ]
+    if not set(settling) & set(config.stages):
+        what = only if only is not None else f"a claim for group {group}"
+        raise InvalidSetting(
+            "stages",
+            config.stages,
+            f"a list with a stage that settles {what}: {', '.join(settling)}",
+        )
+    return wanted
+
+
+def _claim_ids_hint(only: str, ids: list[str]) -> str:
+    """What --only could have been, in a line: the count, where to look, near misses."""
+    hint = f"one of the {len(ids)} claim ids, which `orthoproof claims` lists"
+    close = difflib.get_close_matches(only, ids, n=3)
+    return f"{hint}; closest: {', '.join(close)}" if close else hint
+
+
+def _load(config: VerifyConfig) -> Cooccurrence:
+    try:
+        return load(config.data, vocab_size=config.vocab_size, window=config.window)
+    except OSError as error:
+        # The readers report files that are missing or unreadable; a path the
+        # system cannot even look up (a name too long, a loop) fails in stat.
+        if config.data is None:
+            raise
+        raise InvalidSetting(
+            "data", config.data, f"a readable file ({os_reason(error)})"
+        ) from error
+
+
+def _check_k(config: VerifyConfig, data: Cooccurrence) -> None:
+    m, n = data.shape
+    if config.k > min(m, n):
+        raise InvalidSetting(
+            "k", config.k, f"at most {min(m, n)}, the smaller side of the {m}×{n} input"
+        )
 
 
 def verify(
@@ -118,19 +161,32 @@ def verify(
 
     ``only`` restricts the run to the claims whose id equals it, and ``group``
     to those stated for that group (for replay); the studies run only when
-    every claim is asked for and ``config.study`` is set.
+    every claim is asked for and ``config.study`` is set. Stages that settle
+    none of the selected claims are skipped.
+
+    Raises
+    ------
+    InvalidSetting
+        Before any work, if ``only`` names no claim, ``group`` leaves nothing
+        of it, or no stage of ``config.stages`` settles the selection; after
+        reading the input, if ``config.data`` cannot be looked up or ``k``
+        exceeds the input's smaller side.
+    DataError
+        If the input file is missing or unusable.
     """
     wanted = _wanted(config, only, group)
     clock = _Clock()
     with clock.stage("input"):
-        data = load(config.data, vocab_size=config.vocab_size, window=config.window)
+        data = _load(config)
+        _check_k(config, data)
         problem = glove_problem(data, config.k, config.seed, config.x_max, config.alpha)
 
     ctx = Context(config, data, problem, wanted, progress or _quiet)
     evidence: Found = {}
     per_claim: dict[str, float] = {}
     for stage in STAGES:
-        if stage.name not in config.stages:
+        # A stage that settles none of the wanted claims would only cost time.
+        if stage.name not in config.stages or not ctx.settle(stage.claims):
             continue
         with clock.stage(stage.name):
             found = stage.run(ctx)

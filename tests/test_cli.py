@@ -43,15 +43,15 @@ def test_only_replays_one_claim(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--k", "0"], "k=0"),
-        (["--k", "11"], "k=11"),
-        (["--vocab-size", "0"], "vocab_size=0"),
-        (["--dps", "30"], "dps="),
-        (["--stages", "nonsense"], "stages="),
-        (["--only", "no-such-claim"], "only="),
+        (["--k", "0"], "--k=0"),
+        (["--k", "11"], "--k=11"),
+        (["--vocab-size", "0"], "--vocab-size=0"),
+        (["--dps", "30"], "--dps=30"),
+        (["--stages", "nonsense"], "--stages=nonsense"),
+        (["--only", "no-such-claim"], "--only=no-such-claim"),
         (["--data", "/nonexistent/cooccur.bin"], "cooccur.bin"),
-        (["--seed", "-1"], "seed=-1"),
-        (["--only", "product-invariance"], "stages="),
+        (["--seed", "-1"], "--seed=-1"),
+        (["--only", "product-invariance"], "--stages=trajectories"),
     ],
 )
 def test_bad_arguments_exit_two_and_name_the_cause(
@@ -94,7 +94,7 @@ def test_broken_data_files_are_refused(
             "--stages",
             "trajectories",
             "--k",
-            "1",
+            "2",
             "--steps",
             "2",
             "--data",

@@ -30,8 +30,8 @@ READERS: dict[str, Callable[[str | os.PathLike[str]], Cooccurrence]] = {
 }
 
 _VALID_DATA = (
-    "None (the built-in stdlib corpus) or a path ending in .bin (GloVe "
-    "cooccur records), .mtx or .mm (Matrix Market) or .npy (NumPy)"
+    "a path ending in .bin (GloVe cooccur records), .mtx or .mm (Matrix "
+    "Market) or .npy (NumPy); with no path the built-in stdlib corpus is used"
 )
 
 
@@ -53,14 +53,20 @@ def _check_support(data: Cooccurrence) -> None:
     A row or column of zeros gives its embedding vector no gradient at all, so
     it can only be a sign of a wrong input or a too-large vocabulary.
     """
+    if not (data.counts > 0).any():
+        # No choice of words can help here, so none is suggested.
+        raise DataError(
+            f"{data.source}: every entry is zero; expected co-occurrence counts "
+            "with positive entries"
+        )
     for axis, labels, kind in ((1, data.rows, "row"), (0, data.columns, "column")):
         positive = (data.counts > 0).any(axis=axis)
         if not positive.all():
             label = labels[int((~positive).argmax())]
             raise DataError(
                 f"{data.source}: {kind} {label!r} has no positive entry; expected "
-                f"every {kind} to co-occur at least once (a smaller vocab_size "
-                "may help)"
+                f"every {kind} to co-occur at least once (a smaller vocab_size, "
+                "which keeps the heaviest words, may help)"
             )
 
 

@@ -107,6 +107,19 @@ def read_glove_bin(path: str | os.PathLike[str]) -> Cooccurrence:
     )
 
 
+def _npy_problem(data: bytes, error: Exception) -> str:
+    """What is wrong with a file np.load refused, in the user's terms.
+
+    numpy falls back to unpickling whatever lacks its magic string and then
+    advises allow_pickle, which would run code from the file: never repeated.
+    """
+    if not data.startswith(b"\x93NUMPY"):
+        return "it does not begin with the .npy magic string"
+    if "pickle" in str(error):
+        return "it holds Python objects, which are never unpickled"
+    return str(error)
+
+
 def read_npy(path: str | os.PathLike[str]) -> Cooccurrence:
     """Read a 2-D array of counts saved with :func:`numpy.save`.
 
@@ -132,8 +145,8 @@ def read_npy(path: str | os.PathLike[str]) -> Cooccurrence:
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except (ValueError, EOFError, OSError) as error:
         raise DataError(
-            f"{where}: not a readable .npy array ({error}); expected a file "
-            "written by numpy.save without pickled objects"
+            f"{where}: not a readable .npy array ({_npy_problem(data, error)}); "
+            "expected a numeric array written by numpy.save"
         ) from error
     if not isinstance(array, np.ndarray):
         # np.load returns an archive object for .npz data, whatever the name.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
+
 import numpy as np
 
 from orthoproof.claims import CATALOGUE, ClaimSpec
-from orthoproof.config import TRAJECTORY_HYPER, VerifyConfig
+from orthoproof.config import TRAJECTORY_HYPER, VerifyConfig, option_args
 from orthoproof.groups import exact_element
 from orthoproof.optimisers import optimiser_by_name
 from orthoproof.stages.base import Context, Found, Stage
@@ -17,6 +19,7 @@ __all__ = [
     "FUZZED",
     "fuzz_stage",
     "proof_stage",
+    "replay_command",
     "trajectory_stage",
 ]
 
@@ -105,14 +108,40 @@ TRAJECTORY_CLAIMS = tuple(
 )
 
 
-def _precision_flags(config: VerifyConfig) -> str:
-    """The replay flags for precisions and backend that differ from the defaults."""
-    flags = ""
-    if config.dps != VerifyConfig.dps:
-        flags += " --dps " + ",".join(str(d) for d in config.dps)
-    if config.backend != VerifyConfig.backend:
-        flags += f" --backend {config.backend}"
-    return flags
+#: Settings every replay command spells out, defaults or not, so that the
+#: seed, size and length of the run are read off the command itself.
+_PINNED = ("seed", "k", "steps")
+#: Settings a replay repeats when they differ from their defaults. The study's
+#: are left out: a replay of one claim never runs the study.
+_REPLAYED = (
+    "data",
+    "vocab_size",
+    "window",
+    "dps",
+    "backend",
+    "fuzz_examples",
+    "stages",
+)
+
+
+def replay_command(config: VerifyConfig, claim_id: str, group: str) -> str:
+    """The ``orthoproof verify`` command that settles one claim as this run did.
+
+    Every option that differs from its default is repeated (the data path
+    among them), each quoted for a POSIX shell.
+    """
+    return shlex.join(
+        [
+            "orthoproof",
+            "verify",
+            *option_args(config, _PINNED, changed_only=False),
+            "--only",
+            claim_id,
+            "--group",
+            group,
+            *option_args(config, _REPLAYED),
+        ]
+    )
 
 
 def _trajectories(ctx: Context) -> Found:
@@ -131,9 +160,7 @@ def _trajectories(ctx: Context) -> Found:
             "seed": config.seed,
             "k": problem.k,
             "shape": list(problem.model.shape),
-            "command": f"orthoproof verify --seed {config.seed} --k {problem.k} "
-            f"--steps {config.steps} --only {spec.id} --group {spec.group}"
-            + _precision_flags(config),
+            "command": replay_command(config, spec.id, spec.group),
         }
         found[(spec.id, spec.group)] = trajectory_evidence(
             problem.model,

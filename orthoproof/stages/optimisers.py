@@ -77,17 +77,45 @@ def _trap(ctx: Context) -> list[Evidence]:
     return evidence
 
 
+def _table(ctx: Context, wanted: set[tuple[str, str]]) -> Found:
+    """Evidence for the wanted cells of the symmetry table.
+
+    The whole table runs in two processes; a few cells (a replay with --only)
+    run alone, in this one, with the very settings and group elements the
+    whole table gives them.
+    """
+    from orthoproof.claims import trajectory_claim_id
+    from orthoproof.groups import TABLE_GROUPS
+    from orthoproof.optim.catalogue import table_names
+    from orthoproof.symmetry import TableSettings, cell_evidence, table_evidence
+
+    cells = {
+        (trajectory_claim_id(name, "glove"), group): (name, group)
+        for name in table_names()
+        for group in TABLE_GROUPS
+    }
+    asked = [key for key in cells if key in wanted]
+    if not asked:
+        return {}
+    if len(asked) == len(cells):
+        return table_evidence(ctx.config.seed, ctx.progress, workers=2)
+    settings = TableSettings(seed=ctx.config.seed)
+    found: Found = {}
+    for i, key in enumerate(asked):
+        name, group = cells[key]
+        ctx.progress("symmetry-table", i, len(asked), f"{name} [{group}]")
+        found[key] = cell_evidence(name, group, settings)[0]
+    ctx.progress("symmetry-table", len(asked), len(asked), "done")
+    return found
+
+
 def _run(ctx: Context) -> Found:
     from orthoproof.optim.catalogue import table_names
     from orthoproof.optim.step_claims import step_claim_id, step_evidence
-    from orthoproof.symmetry import table_evidence
     from orthoproof.trajectory.small_gradient import SMALL_GRADIENT_CLAIM
 
     wanted = {(s.id, s.group) for s in ctx.settle(optimiser_stage.claims)}
-    found: Found = {}
-    if any(cid.startswith("trajectory-equivariance/") for cid, _ in wanted):
-        table = table_evidence(ctx.config.seed, ctx.progress, workers=2)
-        found.update({k: v for k, v in table.items() if k in wanted})
+    found = _table(ctx, wanted)
     for name in table_names():
         if (step_claim_id(name), "O") in wanted:
             found[(step_claim_id(name), "O")] = [step_evidence(name, ctx.config.seed)]
