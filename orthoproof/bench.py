@@ -124,6 +124,9 @@ def run_case(case: Case, with_mpmath: bool = True, repeats: int = 3) -> dict[str
         f"flint backend ({case.dps} dps)": lambda: _ours(
             FlintBackend.from_dps(case.dps), case
         ),
+        "flint backend, one thread": lambda: _ours(
+            FlintBackend.from_dps(case.dps, threads=1), case
+        ),
         f"mpfr backend ({case.dps} dps)": lambda: _ours(
             MpfrBackend.from_dps(case.dps), case
         ),
@@ -139,10 +142,11 @@ def run_case(case: Case, with_mpmath: bool = True, repeats: int = 3) -> dict[str
 
 def _report(result: dict[str, Any]) -> list[str]:
     case, per_step = result["case"], result["per_step"]
-    float64, flint_, mpfr_, *mpmath_ = list(per_step.values())
+    float64, flint_, single, mpfr_, *mpmath_ = list(per_step.values())
     lines = [f"{case.name}: k={case.k}, m={case.m}, n={case.n}, {case.steps} steps"]
     lines += [f"  {name:28s} {1e3 * t:10.3f} ms/step" for name, t in per_step.items()]
     lines.append(f"  flint backend / float64     {flint_ / float64:10.1f}×")
+    lines.append(f"  (one thread) / float64      {single / float64:10.1f}×")
     lines.append(f"  mpfr backend / float64      {mpfr_ / float64:10.1f}×")
     if mpmath_:
         lines.append(f"  mpmath.matrix / flint       {mpmath_[0] / flint_:10.1f}×")

@@ -5,12 +5,15 @@ backend, but its arrays are :class:`FlintArray`: one ``arb_mat`` per array, so
 sums, scalar products and above all matrix products run in FLINT's C code
 instead of one Python call per entry, as numpy object arrays of ``mpfr`` do.
 
-The numbers are points, not balls: after every operation the radius FLINT
-computed is dropped, keeping the midpoint. That makes this a floating-point
-system at ``prec`` bits, like :class:`~orthoproof.backends.MpfrBackend` (whose
-results it matches to about 2^-prec), and keeps FLINT's product on its fast
-path, which slows down two to four times once entries carry radii. Certified
-enclosures stay with :class:`~orthoproof.backends.ArbBackend`.
+The numbers are used as points. FLINT carries a radius with every entry, but
+only midpoints are ever read (entries, floats, comparisons), and the midpoint
+of each operation is what floating point at ``prec`` bits gives; so this is a
+floating-point system like :class:`~orthoproof.backends.MpfrBackend`, whose
+results it matches to about 2^-prec. The radii are not enclosures (inputs and
+comparisons are taken at midpoints), and dropping them after every operation
+cost more than carrying them (``mid()`` of a 100×100 matrix takes about as
+long as subtracting one). Certified enclosures stay with
+:class:`~orthoproof.backends.ArbBackend`.
 
 Entrywise products, quotients and functions have no C routine in python-flint;
 they map over the entries in Python, and cost more than on object arrays. The
@@ -22,8 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-from collections.abc import Callable, Sequence
-from typing import Any
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Self
 
 import flint
 import numpy as np
@@ -34,6 +38,20 @@ from orthoproof.errors import InvalidArgument
 __all__ = ["FlintArray", "FlintBackend"]
 
 _Shape = tuple[int, ...]
+
+
+#: Entries up to which a result's radii are dropped at once. Small matrices
+#: (parameters, k×k elements) feed many products, which run faster on exact
+#: midpoints; for a large m×n residual the ``mid()`` itself costs as much as a
+#: subtraction, so its radii are carried until someone reads a midpoint.
+_DROP_RADII_BELOW = 4096
+
+
+def _array(mat: Any, shape: _Shape, uniform: Any = None) -> FlintArray:
+    """An operation's result: small matrices as points, large ones as returned."""
+    if shape[0] * (shape[1] if len(shape) == 2 else 1) < _DROP_RADII_BELOW:
+        mat = mat.mid()
+    return FlintArray(mat, shape, uniform)
 
 
 def _point(x: Any) -> Any:
@@ -77,14 +95,13 @@ class FlintArray:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape))
+        return self.shape[0] * self.shape[1] if len(self.shape) == 2 else self.shape[0]
 
     @property
     def T(self) -> FlintArray:
         if self.ndim == 1:
             return self
-        rows, cols = self.shape
-        return FlintArray(self.mat.transpose(), (cols, rows), self.uniform)
+        return _PendingTranspose(self)
 
     def __getitem__(self, key: Any) -> FlintArray:
         # Only the two broadcasting views GloVe's biases use: v[:, None], v[None, :].
@@ -100,7 +117,7 @@ class FlintArray:
     def entries(self) -> list[Any]:
         """Row-major entries as ``arb`` points (cached: arrays never change)."""
         if self._entries is None:
-            self._entries = self.mat.entries()
+            self._entries = self.mat.mid().entries()
         return self._entries
 
     def tolist(self) -> Any:
@@ -141,9 +158,7 @@ class FlintArray:
 
     def __truediv__(self, other: Any) -> FlintArray:
         if _is_scalar(other):
-            return FlintArray(
-                _point(self.mat / other), self.shape, _div(self.uniform, other)
-            )
+            return _array(self.mat / other, self.shape, _div(self.uniform, other))
         return _entrywise(lambda a, b: a / b, self, other)
 
     def __rtruediv__(self, other: Any) -> FlintArray:
@@ -157,10 +172,13 @@ class FlintArray:
     def __matmul__(self, other: Any) -> FlintArray:
         if not isinstance(other, FlintArray) or self.ndim != 2:
             return NotImplemented
+        if type(other) is _PendingTranspose and other.pending(4 * self.size):
+            # x @ yᵀ = (y @ xᵀ)ᵀ: y is never transposed, only x and the result.
+            out = (other.source.mat * self.mat.transpose()).transpose()
+            return _array(out, (self.shape[0], other.shape[1]))
         if other.ndim == 1:
-            out = _point(self.mat * other.mat)
-            return FlintArray(out, (self.shape[0],))
-        return FlintArray(_point(self.mat * other.mat), (self.shape[0], other.shape[1]))
+            return _array(self.mat * other.mat, (self.shape[0],))
+        return _array(self.mat * other.mat, (self.shape[0], other.shape[1]))
 
     def sum(self, axis: int | None = None) -> Any:
         rows, cols = _storage_shape(self.shape)
@@ -170,8 +188,8 @@ class FlintArray:
         if self.ndim != 2 or axis not in (0, 1, -1, -2):
             raise TypeError(f"FlintArray.sum: axis {axis} of shape {self.shape}")
         if axis in (1, -1):
-            return FlintArray(_point(self.mat * _ones(cols, 1)), (rows,))
-        return FlintArray(_point((_ones(1, rows) * self.mat).transpose()), (cols,))
+            return _array(self.mat * _ones(cols, 1), (rows,))
+        return _array((_ones(1, rows) * self.mat).transpose(), (cols,))
 
     def max(self) -> Any:
         return max(self.entries(), key=lambda v: v.mid())
@@ -182,6 +200,43 @@ class FlintArray:
                 f"only a 1-entry FlintArray converts to float, not {self.shape}"
             )
         return float(self.entries()[0])
+
+
+#: The ``mat`` slot of FlintArray, for the pending transpose to fill in.
+_MAT = FlintArray.__dict__["mat"]
+
+
+class _PendingTranspose(FlintArray):
+    """``source.T``, formed only when its entries are needed.
+
+    The gradient ``B @ G.T`` of an m×n residual ``G`` then runs as
+    ``(G @ B.T).T``, transposing two k×m factors instead of the m×n residual.
+    Ordinary arrays keep ``mat`` as a plain slot, so only this view pays for
+    the indirection.
+    """
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: FlintArray) -> None:
+        rows, cols = source.shape
+        super().__init__(None, (cols, rows), source.uniform)
+        self.source = source
+
+    def pending(self, at_least: int) -> bool:
+        """Not yet formed, and large enough (``at_least`` entries) to avoid."""
+        return _MAT.__get__(self) is None and self.size >= max(1000, at_least)
+
+    @property  # type: ignore[override]
+    def mat(self) -> Any:
+        formed = _MAT.__get__(self)
+        if formed is None:
+            formed = self.source.mat.transpose()
+            _MAT.__set__(self, formed)
+        return formed
+
+    @mat.setter
+    def mat(self, value: Any) -> None:
+        _MAT.__set__(self, value)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -223,19 +278,19 @@ def _linear(x: FlintArray, other: Any, sign: int) -> FlintArray:
     if _is_scalar(other):
         ones = _ones(*_storage_shape(x.shape))
         mat = x.mat + ones * other if sign > 0 else x.mat - ones * other
-        return FlintArray(_point(mat), x.shape)
+        return _array(mat, x.shape)
     if not isinstance(other, FlintArray):
         return NotImplemented
     shape = _result_shape(x.shape, other.shape)
     left, right = _broadcast(x, shape), _broadcast(other, shape)
     mat = left + right if sign > 0 else left - right
-    return FlintArray(_point(mat), shape)
+    return _array(mat, shape)
 
 
 def _product(x: FlintArray, other: Any, op: Callable[[Any, Any], Any]) -> FlintArray:
     """Entrywise product; by a scalar (or a uniform array) it runs in C."""
     if _is_scalar(other):
-        return FlintArray(_point(x.mat * other), x.shape)
+        return _array(x.mat * other, x.shape)
     if not isinstance(other, FlintArray):
         return NotImplemented
     shape = _result_shape(x.shape, other.shape)
@@ -243,7 +298,7 @@ def _product(x: FlintArray, other: Any, op: Callable[[Any, Any], Any]) -> FlintA
     # scales in C; a factor of exactly 1 is no work at all.
     for a, b in ((x, other), (other, x)):
         if b.uniform is not None and shape == a.shape:
-            return a if b.uniform == 1 else FlintArray(_point(a.mat * b.uniform), shape)
+            return a if b.uniform == 1 else _array(a.mat * b.uniform, shape)
     return _entrywise(op, x, other)
 
 
@@ -275,24 +330,43 @@ def _entrywise(fn: Callable[..., Any], *arrays: Any) -> FlintArray:
         for i in range(count)
     ]
     rows, cols = _storage_shape(shape)
-    return FlintArray(_point(flint.arb_mat(rows, cols, values)), shape)
+    return _array(flint.arb_mat(rows, cols, values), shape)
 
 
 class FlintBackend(PrecisionBackend):
     """Floating point at ``prec`` bits on python-flint matrices (C-level ``@``).
 
-    FLINT runs single-threaded here: on the shared two-core machines letting it
-    use every core made the large bench case slower, not faster.
+    ``threads`` is how many threads FLINT may use inside a matrix product. The
+    default, every core, is what numpy's OpenBLAS does for float64; on a busy
+    shared machine one thread can be faster, and the bench shows both.
     """
 
     name = "flint"
 
-    def __init__(self, prec: int) -> None:
+    def __init__(self, prec: int, threads: int | None = None) -> None:
         super().__init__(prec)
+        if threads is None:
+            threads = os.cpu_count() or 1
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+            raise InvalidArgument.of("threads", threads, "a positive int, or None")
+        self.threads = threads
         self._strings: dict[str, Any] = {}
 
-    def context(self) -> contextlib.AbstractContextManager[Any]:
-        return flint.ctx.workprec(self.prec)  # type: ignore[no-any-return]
+    @classmethod
+    def from_dps(cls, dps: int, threads: int | None = None) -> Self:
+        backend = super().from_dps(dps)
+        return cls(backend.prec, threads)
+
+    @contextlib.contextmanager
+    def context(self) -> Iterator[None]:  # type: ignore[override]
+        # FLINT's precision and thread count are both global: set, then restore.
+        saved = flint.ctx.threads
+        flint.ctx.threads = self.threads
+        try:
+            with flint.ctx.workprec(self.prec):
+                yield
+        finally:
+            flint.ctx.threads = saved
 
     def number(self, value: Any) -> Any:
         if isinstance(value, flint.arb):

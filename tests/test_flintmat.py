@@ -166,14 +166,42 @@ def test_operations_match_float64(
         assert float(xp.to_float(fm.sum())) == pytest.approx(m.sum(), abs=1e-12)
 
 
-def test_points_not_balls() -> None:
-    """Every result is a point: radii are dropped, so later products stay fast."""
+def test_entries_are_points() -> None:
+    """Whatever radius FLINT carries, what is read is the midpoint."""
     xp = FlintBackend(100)
     with xp.context():
         x = xp.asarray([[1, 2], [3, 4]]) / 3
         y = (x @ x.T - x) * x
         for v in y.entries():
             assert v.rad() == 0
+
+
+def test_pending_transpose_gives_the_same_product() -> None:
+    """``x @ g.T`` formed as ``(g @ x.T).T`` for a large g equals the direct one."""
+    xp = FlintBackend(120)
+    rng = np.random.default_rng(3)
+    x, g = rng.standard_normal((3, 40)), rng.standard_normal((40, 40))
+    with xp.context():
+        fx, fg = xp.asarray(x), xp.asarray(g)
+        lazy = fx @ fg.T  # g.T is pending: the shortcut is taken
+        formed = fg.T
+        formed.mat  # noqa: B018 - forms the transpose, so the direct product runs
+        direct = fx @ formed
+        np.testing.assert_allclose(xp.to_float(lazy), x @ g.T, atol=1e-12)
+        np.testing.assert_array_equal(xp.to_float(lazy), xp.to_float(direct))
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, True])
+def test_bad_thread_count_named(threads: Any) -> None:
+    with pytest.raises(InvalidArgument, match="threads"):
+        FlintBackend(64, threads=threads)
+
+
+def test_context_restores_thread_count() -> None:
+    before = flint.ctx.threads
+    with FlintBackend(64, threads=before + 1).context():
+        assert flint.ctx.threads == before + 1
+    assert flint.ctx.threads == before
 
 
 def test_uniform_weights_scale_in_c() -> None:
