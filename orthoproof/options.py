@@ -137,6 +137,9 @@ def check_output_file(flag: str, text: str) -> Path:
 def _file_problem(path: Path) -> str | None:
     if path.is_dir():
         return "is a directory"
+    if path.exists() and not path.is_file():
+        # Replacing a device or a pipe with a file is never what was meant.
+        return "exists and is not a regular file"
     directory = path.parent
     if not directory.exists():
         return f"its directory {str(directory)!r} does not exist"

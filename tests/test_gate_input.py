@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import textwrap
@@ -325,7 +326,10 @@ def test_output_path_that_is_a_directory(
     code, _, err = _run(capsys, "--loss", MISSING, flag, str(tmp_path))
     line = _only_error_line(err)
     assert code == 2
-    assert line.startswith(f"error: {flag}={str(tmp_path)!r}: is a directory")
+    # Shell-quoted as typed (a plain path needs no quotes), as every flag is.
+    assert line.startswith(
+        f"error: {flag}={shlex.quote(str(tmp_path))}: is a directory"
+    )
     assert ".tmp" not in line.replace(str(tmp_path), "")
 
 

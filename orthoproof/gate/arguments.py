@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 from orthoproof.errors import InvalidArgument
 from orthoproof.gate.problem import GROUPS
 from orthoproof.gate.results import parse_expectations
+from orthoproof.options import check_output_file
 
 __all__ = ["DEFAULTS", "CheckArguments", "checked_arguments", "flag"]
 
@@ -37,7 +37,6 @@ DEFAULTS: dict[str, Any] = {
 }
 _ONLY = {"loss": ("grad", "data_keys"), "optimiser": ("steps", "options", "params")}
 _DATA_KEYS = ("X", "W", "b", "c")
-_OUTPUT = "a file path in an existing, writable directory"
 
 
 @dataclass(frozen=True)
@@ -195,21 +194,5 @@ def _outputs(
 
 
 def _output(name: str, text: str | None) -> Path | None:
-    if text is None:
-        return None
-    path = Path(text)
-    parent = path.absolute().parent
-    if path.is_dir():
-        problem = "is a directory"
-    elif path.exists() and not path.is_file():
-        # Replacing a device or a pipe with a file is never what was meant.
-        problem = "exists and is not a regular file"
-    elif not parent.exists():
-        problem = f"directory {str(parent)!r} does not exist"
-    elif not parent.is_dir():
-        problem = f"{str(parent)!r} is not a directory"
-    elif not os.access(parent, os.W_OK | os.X_OK):
-        problem = f"directory {str(parent)!r} is not writable"
-    else:
-        return path
-    raise InvalidArgument(f"{name}={text!r}: {problem}; expected {_OUTPUT}")
+    # The same rule as every other report path of the suite (``basis --json``).
+    return None if text is None else check_output_file(name, text)
