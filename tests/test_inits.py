@@ -54,12 +54,10 @@ def test_uniform_counterexample_is_exact() -> None:
     assert any(abs(v) > 1 for v in p @ x)
 
 
-def test_init_claims_and_evidence_agree_and_run_quickly() -> None:
-    import time
-
-    begin = time.perf_counter()
+def test_init_claims_and_evidence_agree() -> None:
+    # Its time is the initialisations stage's, which verify reports; no test
+    # asserts a speed on the shared machines.
     found = init_evidence(0)
-    assert time.perf_counter() - begin < 15  # budget 5 s; slack for slow CI
     claims = init_claims()
     assert len(claims) == len(EXPECTED) * len(INIT_GROUPS)
     for claim_id, group, _statement, expected in claims:
