@@ -110,3 +110,15 @@ def test_header_count_mismatch_and_npy(tmp_path) -> None:  # type: ignore[no-unt
         read_vectors(bad)
     with pytest.raises(DataError, match="no such file"):
         read_vectors(tmp_path / "missing.txt")
+
+
+def test_garbage_npy_is_described_not_unpickled(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """numpy's allow_pickle advice would run code from the file: never passed on."""
+    garbage = tmp_path / "g.npy"
+    garbage.write_bytes(b"this is not an array at all\n" * 4)
+    with pytest.raises(DataError) as raised:
+        read_vectors(garbage)
+    message = str(raised.value)
+    assert "allow_pickle" not in message
+    assert "magic string" in message
+    assert "g.npy" in message

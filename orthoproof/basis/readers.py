@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from orthoproof.data.files import read_input
+from orthoproof.data.readers import npy_problem
 from orthoproof.errors import DataError
 
 __all__ = ["Vectors", "read_text_vectors", "read_vectors", "read_vectors_npy"]
@@ -132,7 +133,10 @@ def read_vectors_npy(path: str | os.PathLike[str]) -> Vectors:
     try:
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except (ValueError, OSError, EOFError) as error:
-        raise DataError(f"{where}: not a readable .npy array ({error})") from None
+        raise DataError(
+            f"{where}: not a readable .npy array ({npy_problem(data, error)}); "
+            "expected a 2-D real array written by numpy.save"
+        ) from None
     if array.ndim != 2 or array.dtype.kind not in "fiu":
         raise DataError(
             f"{where}: array of shape {array.shape} and dtype {array.dtype}; "

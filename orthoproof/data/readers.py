@@ -15,7 +15,7 @@ from orthoproof.data.files import read_input
 from orthoproof.data.validation import check_dense_size, check_entries
 from orthoproof.errors import DataError
 
-__all__ = ["GLOVE_RECORD", "id_labels", "read_glove_bin", "read_npy"]
+__all__ = ["GLOVE_RECORD", "id_labels", "npy_problem", "read_glove_bin", "read_npy"]
 
 # GloVe's ``CREC`` struct as ``cooccur`` writes it on little-endian machines:
 # int word, int context, double value, with no padding (4 + 4 + 8 = 16 bytes).
@@ -107,7 +107,7 @@ def read_glove_bin(path: str | os.PathLike[str]) -> Cooccurrence:
     )
 
 
-def _npy_problem(data: bytes, error: Exception) -> str:
+def npy_problem(data: bytes, error: Exception) -> str:
     """What is wrong with a file np.load refused, in the user's terms.
 
     numpy falls back to unpickling whatever lacks its magic string and then
@@ -145,7 +145,7 @@ def read_npy(path: str | os.PathLike[str]) -> Cooccurrence:
         array = np.load(io.BytesIO(data), allow_pickle=False)
     except (ValueError, EOFError, OSError) as error:
         raise DataError(
-            f"{where}: not a readable .npy array ({_npy_problem(data, error)}); "
+            f"{where}: not a readable .npy array ({npy_problem(data, error)}); "
             "expected a numeric array written by numpy.save"
         ) from error
     if not isinstance(array, np.ndarray):
