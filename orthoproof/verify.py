@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import difflib
 import logging
+import shlex
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from orthoproof.claims import ClaimSpec, expected_for
 from orthoproof.config import ALL_STAGES, TRAJECTORY_HYPER, InvalidSetting, VerifyConfig
 from orthoproof.data import Cooccurrence, load
+from orthoproof.errors import DataError
 from orthoproof.options import os_reason
 from orthoproof.problem import GloveProblem, glove_problem
 from orthoproof.report import RunInfo
@@ -133,6 +136,13 @@ def _claim_ids_hint(only: str, ids: list[str]) -> str:
 def _load(config: VerifyConfig) -> Cooccurrence:
     try:
         return load(config.data, vocab_size=config.vocab_size, window=config.window)
+    except DataError as error:
+        if config.data is None:
+            raise
+        # The readers name the file; the user typed it as --data, so say that.
+        message, named = str(error), str(Path(config.data))
+        rest = message[len(named) :] if message.startswith(named) else f": {message}"
+        raise DataError(f"--data={shlex.quote(config.data)}{rest}") from error
     except OSError as error:
         # The readers report files that are missing or unreadable; a path the
         # system cannot even look up (a name too long, a loop) fails in stat.

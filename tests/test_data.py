@@ -653,3 +653,12 @@ def test_stdlib_corpus_walks_definitions_and_skips_broken_files(
     assert "broken.py" in skipped
     assert "latin.py" in skipped
     assert gc.isenabled()  # the collector paused during parsing is running again
+
+
+def test_a_name_the_system_cannot_look_up_is_a_data_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """'File name too long' comes back as DataError naming the file, not OSError."""
+    from orthoproof.data.files import read_input
+
+    too_long = tmp_path / ("x" * 5000 + ".npy")
+    with pytest.raises(DataError, match="cannot be looked up"):
+        read_input(too_long)

@@ -36,9 +36,17 @@ def read_input(path: str | os.PathLike[str]) -> tuple[bytes, str]:
         empty.
     """
     file = Path(path)
-    if not file.exists():
+    try:
+        exists, regular = file.exists(), file.is_file()
+    except OSError as error:
+        # e.g. a name longer than the system allows: not a file one can name.
+        reason = error.strerror or str(error)
+        raise DataError(
+            f"{file}: cannot be looked up ({reason}); expected an existing data file"
+        ) from None
+    if not exists:
         raise DataError(f"{file}: no such file; expected an existing data file")
-    if not file.is_file():
+    if not regular:
         raise DataError(f"{file}: not a regular file; expected a data file")
     try:
         data = file.read_bytes()
