@@ -17,6 +17,7 @@ from orthoproof.data.loading import DEFAULT_VOCAB_SIZE, READERS
 from orthoproof.errors import InvalidArgument
 from orthoproof.optimisers import optimiser_by_name
 from orthoproof.options import InvalidOption, option_text
+from orthoproof.trajectory.evidence import HIGH_PRECISION
 
 __all__ = [
     "ALL_STAGES",
@@ -165,8 +166,9 @@ class VerifyConfig:
         _int_in("steps", self.steps, 1, MAX_STEPS)
         _int_in("fuzz_examples", self.fuzz_examples, 1, MAX_FUZZ_EXAMPLES)
         self._check_dps()
-        if self.backend not in ("mpfr", "flint"):
-            raise InvalidSetting("backend", self.backend, "'mpfr' or 'flint'")
+        if self.backend not in HIGH_PRECISION:
+            names = " or ".join(repr(name) for name in HIGH_PRECISION)
+            raise InvalidSetting("backend", self.backend, names)
         if self.study_profile not in ("small", "thorough"):
             raise InvalidSetting(
                 "study_profile", self.study_profile, "'small' or 'thorough'"

@@ -120,16 +120,6 @@ class FlintArray:
             self._entries = self.mat.mid().entries()
         return self._entries
 
-    def tolist(self) -> Any:
-        flat = self.entries()
-        if self.ndim == 1:
-            return list(flat)
-        rows, cols = self.shape
-        return [flat[i * cols : (i + 1) * cols] for i in range(rows)]
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
     def __repr__(self) -> str:
         return f"FlintArray(shape={self.shape}, prec={flint.ctx.prec})"
 
@@ -190,16 +180,6 @@ class FlintArray:
         if axis in (1, -1):
             return _array(self.mat * _ones(cols, 1), (rows,))
         return _array((_ones(1, rows) * self.mat).transpose(), (cols,))
-
-    def max(self) -> Any:
-        return max(self.entries(), key=lambda v: v.mid())
-
-    def __float__(self) -> float:
-        if self.size != 1:
-            raise TypeError(
-                f"only a 1-entry FlintArray converts to float, not {self.shape}"
-            )
-        return float(self.entries()[0])
 
 
 #: The ``mat`` slot of FlintArray, for the pending transpose to fill in.

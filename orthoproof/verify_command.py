@@ -29,6 +29,7 @@ from orthoproof.config import (
 from orthoproof.errors import OrthoproofError
 from orthoproof.options import check_output_directory
 from orthoproof.terminal import EXIT_MISMATCH, EXIT_OK, EXIT_USAGE, _unwritten
+from orthoproof.trajectory.evidence import HIGH_PRECISION
 from orthoproof.verdicts import ClaimResult
 
 __all__ = ["add_verify_parser", "run_verify"]
@@ -86,7 +87,7 @@ def add_verify_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     verify.add_argument(
         "--backend",
-        choices=("mpfr", "flint"),
+        choices=tuple(HIGH_PRECISION),
         default="mpfr",
         help="high-precision number system of the trajectories: mpfr object "
         "arrays (default) or python-flint matrices (faster for large factor pairs)",
