@@ -17,7 +17,7 @@ from orthoproof.data.loading import DEFAULT_VOCAB_SIZE, READERS
 from orthoproof.errors import InvalidArgument
 from orthoproof.optimisers import optimiser_by_name
 from orthoproof.options import InvalidOption, option_text
-from orthoproof.trajectory.evidence import HIGH_PRECISION
+from orthoproof.trajectory.evidence import HIGH_PRECISION, backends_for
 
 __all__ = [
     "ALL_STAGES",
@@ -134,7 +134,8 @@ class VerifyConfig:
     steps: int = 50
     dps: tuple[int, ...] = (30, 60)
     #: high-precision number system of the trajectory stage: "mpfr" (numpy
-    #: object arrays) or "flint" (python-flint matrices, faster for large pairs)
+    #: object arrays), "flint" (python-flint arb matrices) or "nfloat" (FLINT's
+    #: fixed-word floats, the fastest; precision in whole 64-bit words)
     backend: str = "mpfr"
     fuzz_examples: int = 150
     proof_dims: tuple[int, int, int] = (3, 2, 2)
@@ -169,6 +170,11 @@ class VerifyConfig:
         if self.backend not in HIGH_PRECISION:
             names = " or ".join(repr(name) for name in HIGH_PRECISION)
             raise InvalidSetting("backend", self.backend, names)
+        try:
+            backends_for(self.dps, self.backend)
+        except InvalidArgument as error:
+            valid = str(error).split("expected ", 1)[-1]
+            raise InvalidSetting("dps", self.dps, valid) from None
         if self.study_profile not in ("small", "thorough"):
             raise InvalidSetting(
                 "study_profile", self.study_profile, "'small' or 'thorough'"

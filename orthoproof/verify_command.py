@@ -89,8 +89,9 @@ def add_verify_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--backend",
         choices=tuple(HIGH_PRECISION),
         default="mpfr",
-        help="high-precision number system of the trajectories: mpfr object "
-        "arrays (default) or python-flint matrices (faster for large factor pairs)",
+        help="high-precision number system of the core trajectory claims: mpfr "
+        "object arrays (default), python-flint arb matrices, or FLINT's nfloat "
+        "(the fastest; precision rounded up to whole 64-bit words)",
     )
     verify.add_argument("--seed", type=int, default=0)
     verify.add_argument(

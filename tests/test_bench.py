@@ -11,8 +11,10 @@ def test_quick_bench_prints_every_ratio(capsys: pytest.CaptureFixture[str]) -> N
     """--quick prints both cases, both ratios and the certification time."""
     assert main(["--quick", "--repeats", "1"]) == 0
     out = capsys.readouterr().out
-    assert out.count("flint backend / float64") == 2
+    assert out.count("nfloat backend / float64") == 2
+    assert out.count("flint arb_mat / float64") == 2
     assert out.count("mpfr backend / float64") == 2
+    assert out.count("mpmath.matrix / nfloat") == 2
     assert out.count("mpmath.matrix / flint") == 2
     assert "certified refutation" in out
     assert "dimension-free proofs, all" in out

@@ -21,6 +21,7 @@ from orthoproof.backends import (
 from orthoproof.errors import InvalidArgument
 from orthoproof.flintmat import FlintBackend
 from orthoproof.models import Model
+from orthoproof.nfloat import NfloatBackend
 from orthoproof.optimisers import Optimiser
 from orthoproof.trajectory.certify import certify_deviation
 from orthoproof.trajectory.classify import classify_scaling
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 HIGH_PRECISION: dict[str, Callable[[int], Backend]] = {
     "mpfr": MpfrBackend.from_dps,
     "flint": FlintBackend.from_dps,
+    "nfloat": NfloatBackend.from_dps,
 }
 
 
@@ -44,7 +46,21 @@ def backends_for(dps: Sequence[int], backend: str = "mpfr") -> list[Backend]:
     if backend not in HIGH_PRECISION:
         raise InvalidArgument.of("backend", backend, f"one of {sorted(HIGH_PRECISION)}")
     make = HIGH_PRECISION[backend]
-    return [Float64Backend(), *(make(d) for d in sorted(dps))]
+    levels = sorted(dps)
+    made = [make(d) for d in levels]
+    # nfloat rounds precision up to whole words: two requested precisions may
+    # land on one, and the slope against precision would then divide by zero.
+    for i in range(1, len(made)):
+        if made[i - 1].prec == made[i].prec:
+            raise InvalidArgument.of(
+                "dps",
+                tuple(dps),
+                f"precisions that differ in the {backend} backend: "
+                f"{levels[i - 1]} and {levels[i]} digits both run at "
+                f"{made[i].prec} bits (nfloat works in whole 64-bit words; "
+                "about 20 digits apart is always enough)",
+            )
+    return [Float64Backend(), *made]
 
 
 def matrix_text(p: Any) -> list[list[str]]:
