@@ -256,6 +256,10 @@ def test_division_by_zero_is_a_named_error() -> None:
             x / xp.asarray(np.array([1.0, 0.0]))
         with pytest.raises(FloatingPointError, match="nfloat sqrt"):
             xp.sqrt(-x)
+        with pytest.raises(FloatingPointError, match="no infinities or NaNs"):
+            x * gmpy2.mpfr("inf")
+        with pytest.raises(FloatingPointError, match="no infinities or NaNs"):
+            x + gmpy2.mpfr("nan")
 
 
 @pytest.mark.parametrize("prec", [0, 1, "64", 2.5, None, 64 * 67])

@@ -27,8 +27,6 @@ from orthoproof.backends import _as_fraction
 from orthoproof.errors import InvalidArgument
 from orthoproof.nfloat.library import (
     EXP_NAN,
-    EXP_NEG_INF,
-    EXP_POS_INF,
     EXP_ZERO,
     Context,
     MatrixHeader,
@@ -98,7 +96,7 @@ def _storage(shape: _Shape) -> tuple[int, int]:
 # --- numbers in and out --------------------------------------------------------
 def scalar_of(ctx: Context, value: Any) -> Any:
     """``value`` as an mpfr at the context's precision, rounded once."""
-    if isinstance(value, gmpy2.mpfr | NfloatArray):
+    if isinstance(value, gmpy2.mpfr):
         return value
     q = _as_fraction(value)
     with gmpy2.context(gmpy2.get_context(), precision=ctx.prec):
@@ -121,16 +119,12 @@ def _element(ctx: Context, value: Any) -> Any:
 def _encode_scalar(ctx: Context, value: Any) -> bytes:
     v = scalar_of(ctx, value)
     if gmpy2.is_nan(v) or gmpy2.is_infinite(v):
-        return _special(ctx, float(v))
+        # nfloat contexts here carry no infinities or NaNs (see library._FLAGS).
+        raise FloatingPointError(
+            f"nfloat: the scalar {v} cannot enter an array (no infinities or NaNs)"
+        )
     mantissa, exponent = v.as_mantissa_exp()
     return ctx.encode(int(mantissa < 0), abs(int(mantissa)), int(exponent))
-
-
-def _special(ctx: Context, value: float) -> bytes:
-    exponent = (
-        EXP_NAN if value != value else (EXP_POS_INF if value > 0 else EXP_NEG_INF)
-    )
-    return exponent.to_bytes(8, "little", signed=True) + bytes(ctx.size - 8)
 
 
 def _decode_scalar(ctx: Context, raw: bytes) -> Any:
