@@ -21,6 +21,7 @@ from typing import Any
 from orthoproof.claims import ClaimSpec, expected_for
 from orthoproof.config import ALL_STAGES, TRAJECTORY_HYPER, InvalidSetting, VerifyConfig
 from orthoproof.data import Cooccurrence, load
+from orthoproof.data.counting import VocabularyTooLarge
 from orthoproof.errors import DataError
 from orthoproof.options import os_reason
 from orthoproof.problem import GloveProblem, glove_problem
@@ -136,6 +137,13 @@ def _claim_ids_hint(only: str, ids: list[str]) -> str:
 def _load(config: VerifyConfig) -> Cooccurrence:
     try:
         return load(config.data, vocab_size=config.vocab_size, window=config.window)
+    except VocabularyTooLarge as error:
+        # Known only once the tokens are counted, but the fault is the option's.
+        raise InvalidSetting(
+            "vocab_size",
+            error.requested,
+            f"at most {error.available}, the distinct words of the input",
+        ) from error
     except DataError as error:
         if config.data is None:
             raise

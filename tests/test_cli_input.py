@@ -530,3 +530,15 @@ def test_garbage_npy_gives_no_numpy_advice(
     assert "garbage.npy" in err
     assert "pickle" not in err
     assert "numpy.save" in err
+
+
+def test_too_large_vocab_size_is_named_as_its_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """More words than the corpus has: the complaint names --vocab-size, as typed."""
+    status, _, err = _run(
+        capsys, "verify", "--vocab-size", "100000", "--out", str(tmp_path / "out")
+    )
+    assert status == 2
+    assert "--vocab-size=100000: expected" in err
+    assert "vocab_size=" not in err

@@ -12,7 +12,18 @@ from orthoproof.data.cooccurrence import Cooccurrence
 from orthoproof.data.validation import positive_int
 from orthoproof.errors import DataError
 
-__all__ = ["count_cooccurrence"]
+__all__ = ["VocabularyTooLarge", "count_cooccurrence"]
+
+
+class VocabularyTooLarge(DataError):
+    """More words were asked for than the tokens hold (a setting, not a file fault)."""
+
+    def __init__(self, requested: int, available: int) -> None:
+        super().__init__(
+            f"vocab_size={requested} exceeds the {available} distinct tokens "
+            f"available; expected vocab_size <= {available}"
+        )
+        self.requested, self.available = requested, available
 
 
 def _vocabulary(tokens: Sequence[str], vocab_size: int) -> list[str]:
@@ -42,10 +53,7 @@ def _vocabulary(tokens: Sequence[str], vocab_size: int) -> list[str]:
             "empty; expected at least one token"
         )
     if vocab_size > len(frequencies):
-        raise DataError(
-            f"vocab_size={vocab_size} exceeds the {len(frequencies)} distinct "
-            f"tokens available; expected vocab_size <= {len(frequencies)}"
-        )
+        raise VocabularyTooLarge(vocab_size, len(frequencies))
     ranked = sorted(frequencies.items(), key=lambda item: (-item[1], item[0]))
     return [word for word, _ in ranked[:vocab_size]]
 
