@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Self, cast
@@ -35,11 +36,52 @@ __all__ = [
     "MpfrBackend",
     "PrecisionBackend",
     "SympyBackend",
+    "check_threads",
     "dps_to_prec",
+    "numpy_function_guard",
     "prec_to_dps",
 ]
 
 Array = np.ndarray
+
+
+#: Threads python-flint lets FLINT use (``flint.ctx.threads`` asserts beyond).
+MAX_FLINT_THREADS = 64
+
+
+def check_threads(threads: Any) -> int:
+    """FLINT's thread count: ``None`` is every core (at most 64), else 1 to 64."""
+    if threads is None:
+        return min(os.cpu_count() or 1, MAX_FLINT_THREADS)
+    if (
+        isinstance(threads, bool)
+        or not isinstance(threads, int)
+        or not 1 <= threads <= MAX_FLINT_THREADS
+    ):
+        raise InvalidArgument.of(
+            "threads", threads, f"an int from 1 to {MAX_FLINT_THREADS}, or None"
+        )
+    return threads
+
+
+_SHAPE_QUESTIONS: dict[Any, Callable[[Any], Any]] = {
+    np.shape: lambda a: a.shape,
+    np.ndim: lambda a: a.ndim,
+    np.size: lambda a: a.size,
+}
+
+
+def numpy_function_guard(array: Any, func: Any, types: Any, args: Any, kw: Any) -> Any:
+    """``__array_function__`` for the matrix backends' arrays.
+
+    Without it np.dot, np.sum and friends take such an array for one opaque
+    scalar and answer wrongly (np.dot multiplied entrywise); NotImplemented
+    makes numpy raise TypeError instead. Only the shape questions, which the
+    models ask of any array, are answered.
+    """
+    if func in _SHAPE_QUESTIONS and len(args) == 1 and args[0] is array and not kw:
+        return _SHAPE_QUESTIONS[func](array)
+    return NotImplemented
 
 
 def dps_to_prec(dps: int) -> int:

@@ -25,14 +25,18 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Self
 
 import flint
 import numpy as np
 
-from orthoproof.backends import PrecisionBackend, _as_fraction
+from orthoproof.backends import (
+    PrecisionBackend,
+    _as_fraction,
+    check_threads,
+    numpy_function_guard,
+)
 from orthoproof.errors import InvalidArgument
 
 __all__ = ["FlintArray", "FlintBackend"]
@@ -80,6 +84,7 @@ class FlintArray:
 
     __slots__ = ("_entries", "mat", "shape", "uniform")
     __array_ufunc__ = None  # numpy must defer to us, never coerce to float
+    __array_function__ = numpy_function_guard
 
     def __init__(self, mat: Any, shape: _Shape, uniform: Any = None) -> None:
         self.mat = mat
@@ -325,11 +330,7 @@ class FlintBackend(PrecisionBackend):
 
     def __init__(self, prec: int, threads: int | None = None) -> None:
         super().__init__(prec)
-        if threads is None:
-            threads = os.cpu_count() or 1
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            raise InvalidArgument.of("threads", threads, "a positive int, or None")
-        self.threads = threads
+        self.threads = check_threads(threads)
         self._strings: dict[str, Any] = {}
 
     @classmethod

@@ -191,10 +191,20 @@ def test_pending_transpose_gives_the_same_product() -> None:
         np.testing.assert_array_equal(xp.to_float(lazy), xp.to_float(direct))
 
 
-@pytest.mark.parametrize("threads", [0, -1, 1.5, True])
+@pytest.mark.parametrize("threads", [0, -1, 1.5, True, 65])
 def test_bad_thread_count_named(threads: Any) -> None:
     with pytest.raises(InvalidArgument, match="threads"):
         FlintBackend(64, threads=threads)
+
+
+def test_numpy_functions_are_refused_not_misread() -> None:
+    """np.dot once took the array for a scalar and multiplied entrywise."""
+    xp = FlintBackend(80)
+    with xp.context():
+        a = xp.asarray(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        assert np.shape(a) == (2, 2)
+        with pytest.raises(TypeError):
+            np.dot(a, a)
 
 
 def test_context_restores_thread_count() -> None:

@@ -361,3 +361,126 @@ def test_plain_model_on_a_large_pair_matches_float64() -> None:
     ref = _train(MpfrBackend(128), model, OPTIMISERS["sgd"](lr="0.001"), start, 3)
     for key in start:
         np.testing.assert_allclose(ours[key], ref[key], rtol=0, atol=1e-25)
+
+
+# --- found by a fresh-user trial -------------------------------------------------
+def test_product_of_different_precisions_is_refused_not_crashed() -> None:
+    """It once read the narrower array's words as the wider's: a segfault."""
+    a = NfloatBackend(128).asarray(np.ones((2, 3)))
+    b = NfloatBackend(64).asarray(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="do not combine"):
+        a @ b
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda xp: xp.full((2,), gmpy2.mpfr("inf")),
+        lambda xp: xp.asarray(np.array([gmpy2.mpfr("-inf"), 1], dtype=object)),
+        lambda xp: xp.asarray([[1.0, 2.0]]) * gmpy2.mpfr("inf"),
+    ],
+)
+def test_infinite_scalars_are_refused_everywhere(make: Any) -> None:
+    xp = NfloatBackend(128)
+    with xp.context(), pytest.raises(FloatingPointError, match="no infinities"):
+        make(xp)
+
+
+@pytest.mark.parametrize("threads", [65, 1000])
+def test_more_threads_than_flint_allows_are_refused(threads: int) -> None:
+    with pytest.raises(InvalidArgument, match="threads"):
+        NfloatBackend(128, threads=threads)
+
+
+def test_default_threads_stay_within_flints_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 256)
+    xp = NfloatBackend(128)
+    assert xp.threads == 64
+    with xp.context():
+        assert flint.ctx.threads == 64
+
+
+def test_numpy_functions_are_refused_not_misread() -> None:
+    """np.dot once treated the array as one scalar and multiplied entrywise."""
+    xp = NfloatBackend(128)
+    with xp.context():
+        a = xp.asarray(np.array([[1.0, 2.0], [3.0, 4.0]]))
+        with pytest.raises(TypeError):
+            np.dot(a, a)
+        with pytest.raises(TypeError):
+            np.sum(a)
+
+
+def test_arrays_have_no_truth_value_or_equality() -> None:
+    xp = NfloatBackend(128)
+    with xp.context():
+        a = xp.asarray(np.array([0.0]))
+        with pytest.raises(TypeError, match="truth value"):
+            bool(a)
+        with pytest.raises(TypeError, match="compare"):
+            a == a  # noqa: B015 - the comparison itself must refuse
+
+
+def test_to_float_rounds_with_every_word() -> None:
+    """1 + 2^-53 + 2^-100 is nearer 1 + 2^-52 than 1: the low words decide."""
+    xp = NfloatBackend(192)
+    with xp.context():
+        q = 1 + Fraction(1, 2**53) + Fraction(1, 2**100)
+        got = xp.to_float(xp.asarray(np.array([q, -q], dtype=object)))
+    assert got.tolist() == [1 + 2.0**-52, -(1 + 2.0**-52)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(q=st.fractions(max_denominator=10**30).filter(lambda q: 0 < abs(q) < 10**30))
+def test_to_float_is_the_nearest_float(q: Fraction) -> None:
+    xp = NfloatBackend(192)
+    with xp.context():
+        got = xp.to_float(xp.asarray(np.array([q], dtype=object)))[0]
+    assert got == float(gmpy2.mpfr(gmpy2.mpq(q.numerator, q.denominator), 192))
+
+
+def test_wider_mpfr_inputs_are_rounded_to_the_backend() -> None:
+    xp = NfloatBackend(128)
+    wide = gmpy2.mpfr(gmpy2.mpq(1, 3), 400)
+    with xp.context():
+        (entry,) = xp.asarray(np.array([wide], dtype=object)).entries()
+        assert entry == gmpy2.mpfr(gmpy2.mpq(1, 3), 128)
+        assert xp.number(wide) == entry
+
+
+@pytest.mark.parametrize("shape", [(-2, 3), (2.5, 2), (2, "3"), (1, 2, 3)])
+def test_bad_shapes_are_named(shape: Any) -> None:
+    with pytest.raises(InvalidArgument, match="shape"):
+        NfloatBackend(128).full(shape, 1)
+
+
+def test_square_root_of_a_negative_says_so() -> None:
+    xp = NfloatBackend(128)
+    with xp.context(), pytest.raises(FloatingPointError, match="negative"):
+        xp.sqrt(xp.asarray(np.array([4.0, -1.0])))
+
+
+def test_numpy_integer_powers_and_single_entry_broadcasts() -> None:
+    xp = NfloatBackend(128)
+    m = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with xp.context():
+        a = xp.asarray(m)
+        np.testing.assert_array_equal(xp.to_float(a ** np.int64(2)), m**2)
+        for single in (np.array([[2.0]]), np.array([2.0])):
+            got = xp.to_float(a * xp.asarray(single) + xp.asarray(single))
+            np.testing.assert_array_equal(got, m * single + single)
+
+
+def test_arrays_pickle_and_copy_exactly() -> None:
+    import copy
+    import pickle
+
+    xp = NfloatBackend(192)
+    with xp.context():
+        a = xp.asarray(np.array([[Fraction(1, 3), 2]], dtype=object))
+        for twin in (pickle.loads(pickle.dumps(a)), copy.deepcopy(a)):
+            assert twin.shape == a.shape
+            assert twin.entries() == a.entries()
+            assert twin.mat.raw() == a.mat.raw()

@@ -23,7 +23,7 @@ from typing import Any
 import gmpy2
 import numpy as np
 
-from orthoproof.backends import _as_fraction
+from orthoproof.backends import _as_fraction, numpy_function_guard
 from orthoproof.errors import InvalidArgument
 from orthoproof.nfloat.library import (
     EXP_NAN,
@@ -33,7 +33,7 @@ from orthoproof.nfloat.library import (
     check,
 )
 
-__all__ = ["NfloatArray", "from_floats", "from_values", "scalar_of"]
+__all__ = ["NfloatArray", "check_shape", "from_floats", "from_values", "scalar_of"]
 
 _Shape = tuple[int, ...]
 
@@ -84,6 +84,17 @@ class _Matrix:
         )
 
 
+def check_shape(shape: Any) -> _Shape:
+    """A 1-D or 2-D shape of non-negative ints, or InvalidArgument naming it."""
+    dims = tuple(shape) if isinstance(shape, tuple | list) else (shape,)
+    whole = all(
+        isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in dims
+    )
+    if not 1 <= len(dims) <= 2 or not whole or any(int(d) < 0 for d in dims):
+        raise InvalidArgument.of("shape", shape, "one or two non-negative ints")
+    return tuple(int(d) for d in dims)
+
+
 def _storage(shape: _Shape) -> tuple[int, int]:
     """How an array of ``shape`` sits in a matrix: vectors as columns."""
     if len(shape) == 2:
@@ -97,7 +108,8 @@ def _storage(shape: _Shape) -> tuple[int, int]:
 def scalar_of(ctx: Context, value: Any) -> Any:
     """``value`` as an mpfr at the context's precision, rounded once."""
     if isinstance(value, gmpy2.mpfr):
-        return value
+        # Wider numbers are rounded once, as every other input is.
+        return value if value.precision <= ctx.prec else gmpy2.mpfr(value, ctx.prec)
     q = _as_fraction(value)
     with gmpy2.context(gmpy2.get_context(), precision=ctx.prec):
         return gmpy2.mpfr(gmpy2.mpq(q.numerator, q.denominator))
@@ -190,6 +202,7 @@ class NfloatArray:
 
     __slots__ = ("_entries", "_transpose", "ctx", "mat", "shape", "uniform")
     __array_ufunc__ = None  # numpy must defer to us, never coerce to float
+    __hash__ = None  # type: ignore[assignment]  # no equality, so no hashing
 
     def __init__(self, mat: _Matrix, shape: _Shape, uniform: Any = None) -> None:
         self.mat = mat
@@ -199,6 +212,22 @@ class NfloatArray:
         self.uniform = uniform
         self._entries: list[Any] | None = None
         self._transpose: NfloatArray | None = None
+
+    __array_function__ = numpy_function_guard
+
+    def __bool__(self) -> bool:
+        raise TypeError("the truth value of an NfloatArray is not defined")
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError(
+            "NfloatArray does not compare; compare backend.to_float(x) or x.entries()"
+        )
+
+    __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The words are the value: pickles and deep copies carry them exactly.
+        return _rebuild, (self.ctx.limbs, self.shape, self.mat.raw(), self.uniform)
 
     @property
     def ndim(self) -> int:
@@ -251,8 +280,18 @@ class NfloatArray:
         words = self.mat.words()
         exponent = words[:, 0]
         special = exponent < EXP_ZERO + 4
-        top = words[:, -1].view("<u8").astype(float)  # rounds to 53 bits
-        value = np.ldexp(top, np.where(special, 0, exponent - 64).clip(-2000, 2000))
+        top = words[:, -1].view("<u8")
+        # Round the 64-bit top word to 53 bits, to nearest and ties to even;
+        # the lower words only break ties (they are below the top word's last bit).
+        kept, dropped = top >> np.uint64(11), top & np.uint64(0x7FF)
+        below = np.any(words[:, 2:-1] != 0, axis=1)
+        half = np.uint64(0x400)
+        up = (dropped > half) | (
+            (dropped == half) & (below | ((kept & np.uint64(1)) == 1))
+        )
+        mantissa = kept.astype(float) + up  # 2^53 after a carry is still exact
+        scale = np.where(special, 0, exponent - 53).clip(-2000, 2000)
+        value = np.ldexp(mantissa, scale)
         value = np.where(words[:, 1] != 0, -value, value)
         for code, fill in (
             (EXP_ZERO, 0.0),
@@ -299,8 +338,9 @@ class NfloatArray:
         return _binary(self, other, "div", swap=True)
 
     def __pow__(self, power: Any) -> NfloatArray:
-        if isinstance(power, bool) or not isinstance(power, int):
+        if isinstance(power, bool) or not isinstance(power, numbers.Integral):
             return NotImplemented
+        power = int(power)
         if power < 0:
             return 1 / self**-power
         result: NfloatArray | None = None
@@ -316,6 +356,7 @@ class NfloatArray:
     def __matmul__(self, other: Any) -> NfloatArray:
         if not isinstance(other, NfloatArray) or self.ndim != 2:
             return NotImplemented
+        _same_context(self, other)
         if self.shape[1] != other.shape[0]:
             raise ValueError(f"shapes {self.shape} and {other.shape} do not multiply")
         rows, cols = self.shape[0], other.mat.cols
@@ -356,7 +397,9 @@ def _broadcast(x: NfloatArray, shape: _Shape) -> NfloatArray:
         return x
     rows, cols = _storage(shape)
     raw, size = x.mat.raw(), x.ctx.size
-    if x.shape == (rows, 1) and len(shape) == 2:
+    if x.size == 1:
+        data = raw * (rows * cols)
+    elif x.shape == (rows, 1) and len(shape) == 2:
         data = b"".join(raw[i : i + size] * cols for i in range(0, len(raw), size))
     elif x.shape in ((1, cols), (cols,)) and len(shape) == 2:
         data = raw * rows
@@ -377,6 +420,24 @@ def _result_shape(a: _Shape, b: _Shape) -> _Shape:
         raise ValueError(f"shapes {a} and {b} do not broadcast") from None
 
 
+def _rebuild(limbs: int, shape: _Shape, raw: bytes, uniform: Any) -> NfloatArray:
+    from orthoproof.nfloat.library import context
+
+    out = _new(context(limbs), shape)
+    out.mat.write(raw)
+    out.uniform = uniform
+    return out
+
+
+def _same_context(x: NfloatArray, other: NfloatArray) -> None:
+    # FLINT reads both operands with one context's element size: words of
+    # another precision would be misread, or read past their end.
+    if other.ctx is not x.ctx:
+        raise ValueError(
+            f"arrays of {x.ctx.prec} and {other.ctx.prec} bits do not combine"
+        )
+
+
 def _binary(x: NfloatArray, other: Any, op: str, *, swap: bool) -> NfloatArray:
     """``x op other`` (or ``other op x`` when ``swap``), entry by entry in C."""
     ctx = x.ctx
@@ -395,10 +456,7 @@ def _binary(x: NfloatArray, other: Any, op: str, *, swap: bool) -> NfloatArray:
             check(status, op)
             return out
         other = _full(ctx, x.shape, other)
-    if other.ctx is not ctx:
-        raise ValueError(
-            f"arrays of {ctx.prec} and {other.ctx.prec} bits do not combine"
-        )
+    _same_context(x, other)
     if x.shape == other.shape:
         left, right, shape = x, other, x.shape
     else:
@@ -445,6 +503,13 @@ def full(ctx: Context, shape: _Shape, value: Any) -> NfloatArray:
 def sqrt(x: NfloatArray) -> NfloatArray:
     """Entrywise square root (FLINT has no vector form: one call an entry)."""
     ctx, size = x.ctx, x.ctx.size
+    words = x.mat.words()
+    negative = (words[:, 1] != 0) & (words[:, 0] != EXP_ZERO)
+    if np.any(negative):
+        raise FloatingPointError(
+            f"nfloat sqrt: {int(negative.sum())} negative entr"
+            f"{'y' if negative.sum() == 1 else 'ies'} (no real square root)"
+        )
     out = _new(ctx, x.shape)
     fn, src, dst = ctx.lib.gr_sqrt, x.mat.entries, out.mat.entries
     for offset in range(0, x.size * size, size):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any, Self
 
@@ -27,7 +26,7 @@ import flint
 import gmpy2
 import numpy as np
 
-from orthoproof.backends import PrecisionBackend
+from orthoproof.backends import PrecisionBackend, check_threads
 from orthoproof.errors import InvalidArgument
 from orthoproof.nfloat import array
 from orthoproof.nfloat.array import NfloatArray
@@ -52,10 +51,7 @@ class NfloatBackend(PrecisionBackend):
             raise InvalidArgument.of(
                 "prec", prec, f"at most {64 * MAX_LIMBS} bits (FLINT's nfloat limit)"
             )
-        if threads is None:
-            threads = os.cpu_count() or 1
-        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-            raise InvalidArgument.of("threads", threads, "a positive int, or None")
+        threads = check_threads(threads)
         self.requested = prec
         self.prec = 64 * limbs  # what is carried, and so what is reported
         self.threads = threads
@@ -85,8 +81,6 @@ class NfloatBackend(PrecisionBackend):
             if cached is None:
                 cached = self._strings[value] = array.scalar_of(self.ctx, value)
             return cached
-        if isinstance(value, gmpy2.mpfr):
-            return value
         return array.scalar_of(self.ctx, value)
 
     def asarray(self, values: Any) -> Any:  # an NfloatArray, not an ndarray
@@ -104,8 +98,7 @@ class NfloatBackend(PrecisionBackend):
         return array.from_values(self.ctx, flat, shape)
 
     def full(self, shape: Sequence[int], value: Any) -> Any:
-        dims = tuple(int(s) for s in shape)
-        return array.full(self.ctx, dims, self.number(value))
+        return array.full(self.ctx, array.check_shape(shape), self.number(value))
 
     def zeros(self, shape: Sequence[int]) -> Any:
         return self.full(shape, 0)
