@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Self, cast
@@ -181,6 +182,12 @@ def _map(fn: Callable[[Any], Any], x: Any) -> Any:
     return fn(x)
 
 
+#: Largest decimal exponent a string may carry: "1e100000000" would be
+#: expanded into an integer of a hundred million digits before rounding.
+MAX_DECIMAL_EXPONENT = 4096
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)\s*$")
+
+
 def _as_fraction(value: Any) -> Fraction:
     if isinstance(value, Fraction):
         return value
@@ -193,6 +200,14 @@ def _as_fraction(value: Any) -> Fraction:
             raise InvalidArgument.of("value", value, "a finite number")
         return Fraction(float(value))
     if isinstance(value, str):
+        exponent = _EXPONENT.search(value)
+        if exponent and abs(int(exponent.group(1))) > MAX_DECIMAL_EXPONENT:
+            raise InvalidArgument.of(
+                "value",
+                value,
+                f"a decimal with an exponent from -{MAX_DECIMAL_EXPONENT} to "
+                f"{MAX_DECIMAL_EXPONENT} (it is expanded exactly)",
+            )
         try:
             return Fraction(value)
         except ValueError:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import mpmath
@@ -115,12 +115,8 @@ def _free_proof_seconds() -> tuple[float, int]:
     return seconds, len(verdicts)
 
 
-def run_case(case: Case, with_mpmath: bool = True, repeats: int = 3) -> dict[str, Any]:
-    """Seconds per step for each number system, best of ``repeats`` runs.
-
-    The systems take turns within each repeat, so a burst of load on a shared
-    machine hits them alike; the best run is the least disturbed one.
-    """
+def _systems(case: Case, with_mpmath: bool) -> dict[str, Callable[[], float]]:
+    """Each number system's run of ``case``, returning seconds."""
     timed: dict[str, Callable[[], float]] = {
         "float64": lambda: _ours(Float64Backend(), case),
         f"nfloat backend ({case.dps} dps)": lambda: _ours(
@@ -138,6 +134,21 @@ def run_case(case: Case, with_mpmath: bool = True, repeats: int = 3) -> dict[str
     }
     if with_mpmath:
         timed[f"mpmath.matrix ({case.dps} dps)"] = lambda: _mpmath(case)
+    return timed
+
+
+def run_case(case: Case, with_mpmath: bool = True, repeats: int = 3) -> dict[str, Any]:
+    """Seconds per step for each number system, best of ``repeats`` runs.
+
+    Every system first runs two untimed steps: the first run of each pays for
+    imports, caches and FLINT's contexts (a first float64 run once measured
+    14 times its usual time). The systems then take turns within each repeat,
+    so a burst of load on a shared machine hits them alike; the best run is
+    the least disturbed one.
+    """
+    for warm_up in _systems(replace(case, steps=2), with_mpmath).values():
+        warm_up()
+    timed = _systems(case, with_mpmath)
     best = {name: float("inf") for name in timed}
     for _ in range(repeats):
         for name, run in timed.items():

@@ -75,7 +75,9 @@ FLAGS: Mapping[str, str] = {
 #: Digits of the highest precision. mpfr's cost grows with the digits: at 1000
 #: the default trajectories take about twice as long as at 60, while the
 #: scaling test needs only a few precisions above float64's 16.
-MAX_DPS = 1000
+#: Deviations near 10^-dps are reported as float64 numbers, whose smallest
+#: normal value is about 1e-308: beyond 300 digits they would read as zero.
+MAX_DPS = 300
 #: Trajectory steps. At the default size 50 steps take about half a minute, so
 #: 100 000 is hours already; a tiny problem may still want that many.
 MAX_STEPS = 100_000
@@ -205,7 +207,8 @@ class VerifyConfig:
         dps = self.dps
         valid = (
             "two or more distinct ints from 17 (above float64's 16 digits) "
-            f"to {MAX_DPS}, e.g. 30,60"
+            f"to {MAX_DPS} (deviations near 10^-dps are reported as float64), "
+            "e.g. 30,60"
         )
         if (
             not isinstance(dps, tuple)

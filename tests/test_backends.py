@@ -327,6 +327,18 @@ def test_malformed_decimal_string_raises_invalid_argument() -> None:
         MpfrBackend(64).number("0.1x")
 
 
+@pytest.mark.parametrize("text", ["1e100000000", "-2.5E-99999999", "3e+5000"])
+def test_decimal_exponents_beyond_reason_are_refused_at_once(text: str) -> None:
+    """Fraction would expand 10^100000000 exactly: minutes of work for one number."""
+    with pytest.raises(InvalidArgument, match="exponent"):
+        MpfrBackend(64).number(text)
+
+
+def test_decimal_exponents_in_range_still_enter() -> None:
+    assert MpfrBackend(64).number("1e-4000") > 0
+    assert MpfrBackend(64).number("2.5e3") == 2500
+
+
 def test_exact_backend_refuses_square_roots() -> None:
     """ExactBackend has no square root and says so with InvalidArgument."""
     xp = ExactBackend()

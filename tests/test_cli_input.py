@@ -103,7 +103,9 @@ def _can_create_in(directory: Path) -> bool:
         (["--dps", "5"], "--dps=5: expected", "two or more distinct"),
         (["--dps", "30"], "--dps=30: expected", "two or more distinct"),
         (["--dps", "30,30"], "--dps=30,30: expected", "two or more distinct"),
-        (["--dps", "100000,200000"], "--dps=100000,200000: expected", "1000"),
+        (["--dps", "100000,200000"], "--dps=100000,200000: expected", "to 300"),
+        # a deviation near 10^-330 would be a float64 zero: refused, not misread
+        (["--dps", "30,330"], "--dps=30,330: expected", "float64"),
         (["--stages", "nonsense"], "--stages=nonsense: expected", "theory"),
         (["--stages", ","], "--stages='': expected", "theory"),
         (["--data", "counts.csv"], "--data=counts.csv: expected", ".npy"),

@@ -109,6 +109,14 @@ def test_classify_zero_at_high_precision_counts_as_shrinking() -> None:
     scaling = classify_scaling([15, 30, 60], [1e-16, 1e-31, 0.0])
     assert scaling.kind == "shrinks"
     assert scaling.slope == pytest.approx(-1.0, abs=0.05)
+    # the slope is partly placed, not measured: the reason says so
+    assert "exactly zero at 60 digits" in scaling.reason
+
+
+def test_classify_refuses_precisions_beyond_float64() -> None:
+    """At 330 digits a rounding-level deviation is a float64 zero: no slope to fit."""
+    with pytest.raises(InvalidArgument, match="307"):
+        classify_scaling([15, 30, 330], [1e-16, 1e-31, 0.0])
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,10 @@ class Scaling:
     reason: str
 
 
+#: Largest precision whose rounding unit 10^-digits is a normal float64.
+MAX_DIGITS = 307
+
+
 def _fit_slope(dps: Sequence[int], deviations: Sequence[float]) -> float:
     x = np.asarray(dps, dtype=float)
     y = np.log10(np.asarray(deviations, dtype=float))
@@ -73,6 +77,10 @@ def classify_scaling(dps: Sequence[int], deviations: Sequence[float]) -> Scaling
         raise InvalidArgument.of(
             "dps", dps, "at least three distinct precisions, one deviation each"
         )
+    if max(dps) > MAX_DIGITS:
+        raise InvalidArgument.of(
+            "dps", dps, f"precisions up to {MAX_DIGITS} digits (deviations are float64)"
+        )
     if any(not math.isfinite(v) or v < 0 for v in deviations):
         return Scaling("unclear", None, dps, deviations, "a deviation is not finite")
     if all(v == 0 for v in deviations):
@@ -91,6 +99,10 @@ def classify_scaling(dps: Sequence[int], deviations: Sequence[float]) -> Scaling
 
     if slope <= HOLDS_SLOPE and top < half_top:
         reason = f"deviation falls {-slope:.2f} digits per digit of precision"
+        zeros = [d for d, v in zip(dps, deviations, strict=True) if v == 0]
+        if zeros:
+            where = ", ".join(str(d) for d in zeros)
+            reason += f" (exactly zero at {where} digits, counted as 10^-digits)"
         return Scaling("shrinks", slope, dps, deviations, reason)
     if abs(slope) <= BROKEN_SLOPE and top >= half_top:
         reason = (
