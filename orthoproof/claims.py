@@ -121,14 +121,24 @@ CATALOGUE: tuple[ClaimSpec, ...] = (
 )
 
 
-def expected_for(spec: ClaimSpec, k: int) -> Verdict:
-    """The expected verdict of ``spec`` when the hidden dimension is ``k``.
+def expected_for(spec: ClaimSpec, k: int, steps: int | None = None) -> Verdict:
+    """The expected verdict of ``spec`` at hidden dimension ``k`` over ``steps``.
 
     O(1) is {+1, −1}, a group of sign flips, under which every per-coordinate
     optimiser is equivariant; so at k = 1 no trajectory claim can be refuted.
+    Nor can one whose run is no longer than the optimiser's plain first steps
+    (:attr:`~orthoproof.optimisers.Optimiser.plain_steps`).
     """
-    if k == 1 and spec.id.startswith("trajectory-equivariance/"):
+    if not spec.id.startswith("trajectory-equivariance/"):
+        return spec.expected
+    if k == 1:
         return Verdict.HOLDS
+    if steps is not None and spec.expected == Verdict.REFUTED:
+        from orthoproof.optimisers import OPTIMISERS
+
+        optimiser = OPTIMISERS.get(spec.id.split("/")[1])
+        if optimiser is not None and steps <= optimiser.plain_steps:
+            return Verdict.HOLDS
     return spec.expected
 
 

@@ -52,6 +52,10 @@ class Optimiser:
     #: how P acts on each per-parameter state field: "vector" or "square"
     laws: ClassVar[Mapping[str, str]] = {}
     defaults: ClassVar[Mapping[str, str]] = {}
+    #: steps from the initial state that are plain gradient steps whatever the
+    #: gradient (GloVe's lagged accumulator makes its first step so), during
+    #: which even a per-coordinate optimiser commutes with every rotation
+    plain_steps: ClassVar[int] = 0
 
     def __init__(self, **hyper: Any) -> None:
         unknown = set(hyper) - set(self.defaults)
@@ -152,6 +156,9 @@ class GloveAdagrad(Optimiser):
     name = "glove-adagrad"
     laws = {"gradsq": "square"}
     defaults = {"lr": "0.05", "clip": "100", "initial_accumulator_value": "1"}
+    # The first step divides by √1: SGD on the clipped gradient, and the clip
+    # (100, far above the built-in input's gradients) is all that could break it.
+    plain_steps = 1
 
     def initial(self, xp, field, value):  # type: ignore[no-untyped-def]
         return xp.full(np.shape(value), self.hyper["initial_accumulator_value"])

@@ -81,7 +81,34 @@ def test_expectations_at_k_one_follow_o1_being_sign_flips() -> None:
     assert expected_for(claim("loss-invariance/glove+l1"), 1) == V.REFUTED
 
 
+def test_glove_adagrads_plain_first_step_is_expected_to_hold() -> None:
+    """GloVe's lag: step one divides by √1, so one step commutes with P."""
+    lagged = claim("trajectory-equivariance/glove-adagrad/glove", "O")
+    assert expected_for(lagged, 4, steps=1) == V.HOLDS
+    assert expected_for(lagged, 4, steps=2) == V.REFUTED
+    assert expected_for(lagged, 4) == V.REFUTED
+    # torch's Adagrad divides by √(0 + g²) at once: broken from step one
+    plain = claim("trajectory-equivariance/adagrad/glove", "O")
+    assert expected_for(plain, 4, steps=1) == V.REFUTED
+
+
 def test_unknown_claim_is_named() -> None:
     """Looking up an unknown claim raises InvalidArgument naming it."""
     with pytest.raises(InvalidArgument, match="no-such"):
         claim("no-such")
+
+
+def test_the_longest_run_of_a_claim_decides_its_expectation() -> None:
+    """A one-step core run beside the table's 15 steps: GloVe-Adagrad must break."""
+    from orthoproof.verify import _result
+
+    spec = claim("trajectory-equivariance/glove-adagrad/glove", "O")
+
+    def run(steps: int, verdict: Verdict) -> Evidence:
+        return Evidence("trajectory", verdict, "a run", details={"steps": steps})
+
+    short = [run(1, V.HOLDS)]
+    assert _result(spec, short, 4, 1).expected == V.HOLDS
+    both = [run(1, V.HOLDS), run(15, V.UNDECIDED)]
+    assert _result(spec, both, 4, 1).expected == V.REFUTED
+    assert _result(spec, [], 4, 50).expected == V.REFUTED
