@@ -18,7 +18,9 @@ long as subtracting one). Certified enclosures stay with
 Entrywise products, quotients and functions have no C routine in python-flint;
 they map over the entries in Python, and cost more than on object arrays. The
 backend pays off where matrix products dominate: large factor pairs, plain
-gradient methods.
+gradient methods. :mod:`orthoproof.nfloat` is faster in both respects (inline
+words, no radii, entrywise work in C); this backend keeps to python-flint's
+public API.
 """
 
 from __future__ import annotations

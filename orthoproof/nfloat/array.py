@@ -1,4 +1,4 @@
-"""Arrays of nfloat numbers: one FLINT ``gr_mat`` each, operated on in C.
+"""Arrays of nfloat numbers: one block of words each, operated on by FLINT.
 
 :class:`NfloatArray` offers the small array language the models and
 optimisers are written in (``+ - * /`` with scalars and broadcast biases,
