@@ -265,6 +265,77 @@ def _subprocess(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+HARD_EXITS = textwrap.dedent(
+    """
+    import os
+
+
+    class HardExit:
+        def __init__(self, lr=0.1):
+            self.lr = lr
+
+        def init(self, params):
+            return None
+
+        def step(self, params, grads, state):
+            os._exit(0)
+
+
+    class _ExitsOnConversion:
+        def __array__(self, dtype=None, copy=None):
+            os._exit(0)
+
+
+    class HardExitOnConversion(HardExit):
+        # exits when the gate converts the result, outside the step call
+
+        def step(self, params, grads, state):
+            return {"A": _ExitsOnConversion(), "B": params["B"]}, state
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "argv", "shown"),
+    [
+        (HARD_EXITS, ["--optimiser", "hard_exit:HardExit"], "step raised os._exit(0)"),
+        (
+            HARD_EXITS,
+            ["--optimiser", "hard_exit:HardExitOnConversion"],
+            "os._exit(0)",
+        ),
+        (
+            HARD_EXITS + "\nos._exit(0)\n",
+            ["--optimiser", "hard_exit:HardExit"],
+            "cannot import module 'hard_exit' (os._exit(0))",
+        ),
+    ],
+)
+def test_os_exit_in_user_code_does_not_end_the_gate_with_0(
+    tmp_path: Path, source: str, argv: list[str], shown: str
+) -> None:
+    """os._exit skips every handler: left alone it ended CI's gate with status 0."""
+    (tmp_path / "hard_exit.py").write_text(source)
+    done = _subprocess(tmp_path, *argv)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert shown in _only_error_line(done.stderr)
+
+
+def test_os_exit_is_restored_after_the_check(
+    user_code: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In Python too; the stand-in below keeps a regression from ending pytest."""
+
+    def reached(status: int) -> None:
+        pytest.fail(f"the real os._exit({status}) was reached")
+
+    monkeypatch.setattr(os, "_exit", reached)
+    mod = __import__(user_code("hard_exit", HARD_EXITS))
+    with pytest.raises(UserCodeError, match=r"os\._exit\(0\)"):
+        check_optimiser(mod.HardExit, groups=("O",))
+    assert os._exit is reached
+
+
 def test_process_exit_status_is_2_when_user_code_exits(tmp_path: Path) -> None:
     """What CI sees: the process itself exits 2, with one line on stderr."""
     done = _subprocess(tmp_path, "--optimiser", "sys:exit")

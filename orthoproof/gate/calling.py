@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,11 +23,13 @@ from orthoproof.gate.errors import UserCodeError
 from orthoproof.gate.precisions import Precision, to_float64
 
 __all__ = [
+    "HardExit",
     "call",
     "describe",
     "finite_array",
     "finite_scalar",
     "recorded_warnings",
+    "trapped_os_exit",
     "warnings_note",
 ]
 
@@ -38,20 +41,54 @@ def call(what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)``, with any exception turned into UserCodeError.
 
     ``SystemExit`` is turned too: left alone, a ``sys.exit(0)`` in the user's
-    code would end a CI gate with status 0 and no report, a silent pass.
-    ``KeyboardInterrupt`` and the other non-``Exception`` signals (such as
-    pytest's skip) pass through, since they are meant to stop the caller.
+    code would end a CI gate with status 0 and no report, a silent pass. So is
+    ``os._exit`` (see :func:`trapped_os_exit`). ``KeyboardInterrupt`` and the
+    other non-``Exception`` signals (such as pytest's skip) pass through, since
+    they are meant to stop the caller.
     """
     try:
-        return fn(*args, **kwargs)
+        with trapped_os_exit():
+            return fn(*args, **kwargs)
     except UserCodeError:
         raise
     except (Exception, SystemExit) as exc:  # the user's code may raise anything
         raise UserCodeError(f"{what} raised {describe(exc)}") from exc
 
 
+class HardExit(SystemExit):
+    """The user's code called ``os._exit``; raised in its place."""
+
+
+@contextlib.contextmanager
+def trapped_os_exit() -> Iterator[None]:
+    """Within the scope, ``os._exit`` in this process raises :class:`HardExit`.
+
+    ``os._exit`` ends the process at once, skipping every handler, with the
+    status it is given: a user's ``os._exit(0)`` would pass a CI gate. A
+    forked child (multiprocessing) still exits for real, as it must.
+    """
+    real, parent = os._exit, os.getpid()
+    if getattr(real, "_orthoproof_trap", False):  # already trapped further up
+        yield
+        return
+
+    def trap(status: int) -> None:
+        if os.getpid() != parent:
+            real(status)
+        raise HardExit(status)
+
+    trap._orthoproof_trap = True  # type: ignore[attr-defined]
+    os._exit = trap  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = real
+
+
 def describe(exc: BaseException) -> str:
     """``ValueError: message``, or ``SystemExit(0)`` showing the exit status."""
+    if isinstance(exc, HardExit):
+        return f"os._exit({exc.code!r})"
     if isinstance(exc, SystemExit):
         return f"SystemExit({exc.code!r})"
     return f"{type(exc).__name__}: {exc}"

@@ -22,7 +22,12 @@ from rich.text import Text
 from orthoproof.errors import InvalidArgument, OrthoproofError
 from orthoproof.gate.adapters import PARAM_FORMS
 from orthoproof.gate.arguments import CheckArguments, checked_arguments
-from orthoproof.gate.calling import describe, recorded_warnings, warnings_note
+from orthoproof.gate.calling import (
+    describe,
+    recorded_warnings,
+    trapped_os_exit,
+    warnings_note,
+)
 from orthoproof.gate.loading import load_object
 from orthoproof.gate.problem import GROUPS
 from orthoproof.gate.results import CheckReport
@@ -144,10 +149,11 @@ def _attempt(a: CheckArguments) -> tuple[CheckReport | None, str | None, str | N
     """Run the check: ``(report, error, warnings note)``, one of the first two None.
 
     A ``SystemExit`` from the user's code ends here as an error line wherever
-    it came from, so the code under check cannot end the gate with its status.
+    it came from, so the code under check cannot end the gate with its status;
+    so does an ``os._exit``, trapped for the whole check.
     """
     report, error = None, None
-    with recorded_warnings() as caught:
+    with recorded_warnings() as caught, trapped_os_exit():
         try:
             report = _check(a)
         except InvalidArgument as exc:

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from orthoproof.errors import InvalidArgument
-from orthoproof.gate.calling import describe
+from orthoproof.gate.calling import describe, trapped_os_exit
 
 __all__ = ["load_object", "object_path"]
 
@@ -42,7 +42,8 @@ def load_object(path: str, *, argument: str = "path") -> Any:
     if not module_name or not attribute:
         raise InvalidArgument.of(argument, path, _FORM)
     try:
-        target: Any = importlib.import_module(module_name)
+        with trapped_os_exit():
+            target: Any = importlib.import_module(module_name)
     except (Exception, SystemExit) as exc:  # a module may raise or exit on import
         raise InvalidArgument(
             f"{argument}={path!r}: cannot import module {module_name!r} "

@@ -17,7 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from orthoproof.gate.calling import call, finite_array, finite_scalar
+from orthoproof.gate.calling import (
+    call,
+    finite_array,
+    finite_scalar,
+    trapped_os_exit,
+)
 from orthoproof.gate.errors import UserCodeError
 from orthoproof.gate.loading import object_path
 from orthoproof.gate.precisions import (
@@ -93,6 +98,7 @@ class _Downcast(Exception):
     """The code ran but left the precision: skip the rung, note why."""
 
 
+@trapped_os_exit()  # conversions of returned values run user code too
 def check_loss(
     loss: Loss,
     grad: Callable[..., Any] | None = None,

@@ -25,6 +25,7 @@ from typing import Any
 
 from orthoproof.errors import InvalidArgument
 from orthoproof.gate.adapters import Runner, make_runner
+from orthoproof.gate.calling import trapped_os_exit
 from orthoproof.gate.control import CONTINUOUS, near_identity_control
 from orthoproof.gate.errors import UserCodeError
 from orthoproof.gate.lift import Lift, LiftedRunner
@@ -72,6 +73,7 @@ def _lifted(
     return Lift(dict(lifted.casts), classify_levels(dps, finals))
 
 
+@trapped_os_exit()  # conversions of returned values run user code too
 def check_optimiser(
     opt: Any,
     *,
