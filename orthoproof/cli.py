@@ -108,7 +108,11 @@ def _run_report(args: argparse.Namespace, console: Console) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``orthoproof`` console script."""
+    """Entry point of the ``orthoproof`` console script.
+
+    With ``argv`` None (the command line's own arguments) the process is the
+    command's, and ``check`` runs the code under check in a child process.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -128,8 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_basis(args, console)
         if args.command == "check":
-            from orthoproof.gate.cli import run_check
+            from orthoproof.gate.cli import run_check, run_check_in_child
 
+            # From the command line the process is ours: the check runs in a
+            # child whose way of ending cannot decide the status.
+            if argv is None:
+                return run_check_in_child(args, console)
             return run_check(args, console)
         return _run_report(args, console)
     except InvalidSetting as exc:

@@ -253,3 +253,11 @@ def test_control_in_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     evidence = doc["claims"][0]["evidence"][0]
     assert evidence["summary"].startswith("trajectory: undecided")
     assert evidence["details"]["near_identity_control"]["scales"] is False
+
+
+def test_two_levels_with_a_loud_float32_are_unclear() -> None:
+    """torch's two rungs: float32 at 0.18 is no rounding, whatever float64 says."""
+    from orthoproof.gate.precisions import classify_levels
+
+    assert classify_levels([7, 15], [0.18, 1e-20]).kind == "unclear"
+    assert classify_levels([7, 15], [1e-7, 1e-15]).kind == "shrinks"

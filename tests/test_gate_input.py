@@ -708,3 +708,209 @@ def test_notes_with_markup_print_literally(
     )
     assert code == 0, err
     assert "[/bad] closing tag, [red]colour and :fire:" in out
+
+
+DTYPE_PATHS = textwrap.dedent(
+    """
+    import numpy as np
+
+
+    class FloatsTakeSigns:
+        # plain gradient steps for object arrays (mpfr), sign steps for floats
+        def __init__(self, lr=0.01):
+            self.lr = lr
+
+        def init(self, params):
+            return None
+
+        def step(self, params, grads, state):
+            if params["A"].dtype == object:
+                return {k: params[k] - self.lr * grads[k] for k in params}, state
+            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
+    """
+)
+
+
+def test_code_broken_only_for_floats_is_not_called_equivariant(
+    user_code: Callable[..., str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """float32/float64 at 0.18, mpfr at 1e-61: the fit fell, the gate passed it."""
+    mod = user_code("dtype_paths", DTYPE_PATHS)
+    code, out, _ = _run(
+        capsys,
+        "--optimiser",
+        f"{mod}:FloatsTakeSigns",
+        "--group",
+        "O",
+        "--expect",
+        "O=equivariant",
+    )
+    assert code == 1, out
+    assert "far above" in out.replace("\n", " ")
+
+
+UNPRINTABLE = textwrap.dedent(
+    """
+    import sys
+    import warnings
+
+    import numpy as np
+
+
+    class Sign:
+        def __init__(self, lr=0.01):
+            self.lr = lr
+
+        def init(self, params):
+            return None
+
+        def step(self, params, grads, state):
+            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
+
+
+    class ExitingWarning(UserWarning):
+        def __str__(self):
+            raise SystemExit(0)
+
+
+    class WarnsUnprintably(Sign):
+        def init(self, params):
+            warnings.warn("deprecated option", ExitingWarning)
+
+
+    class _Code:
+        def __repr__(self):
+            raise SystemExit(0)
+
+
+    class ExitsWithUnprintableCode(Sign):
+        def step(self, params, grads, state):
+            sys.exit(_Code())
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("WarnsUnprintably", 1), ("ExitsWithUnprintableCode", 2)]
+)
+def test_user_objects_that_exit_when_shown_do_not_pass_the_gate(
+    user_code: Callable[..., str],
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    status: int,
+) -> None:
+    """Their __str__ or __repr__ raised SystemExit(0) while the gate wrote text."""
+    mod = user_code("unprintable", UNPRINTABLE)
+    code, _, _ = _run(
+        capsys,
+        "--optimiser",
+        f"{mod}:{name}",
+        "--group",
+        "O",
+        "--expect",
+        "O=equivariant",
+    )
+    assert code == status
+
+
+ESCAPES = textwrap.dedent(
+    """
+    import atexit
+    import ctypes
+    import os
+    import posix
+    import threading
+    import time
+
+    import numpy as np
+
+
+    class Sign:
+        def __init__(self, lr=0.01):
+            self.lr = lr
+
+        def init(self, params):
+            return None
+
+        def step(self, params, grads, state):
+            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
+
+
+    class PosixExit(Sign):
+        def step(self, params, grads, state):
+            posix._exit(0)
+
+
+    class LibcExit(Sign):
+        def step(self, params, grads, state):
+            ctypes.CDLL(None)._exit(0)
+
+
+    class Exec(Sign):
+        def step(self, params, grads, state):
+            os.execv("/bin/true", ["true"])
+
+
+    class ExitAtExit(Sign):
+        def init(self, params):
+            atexit.register(lambda: os._exit(0))
+
+
+    def _later():
+        time.sleep(0.5)
+        os._exit(0)
+
+
+    class ExitFromThread(Sign):
+        def init(self, params):
+            threading.Thread(target=_later).start()
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "statuses"),
+    [
+        ("PosixExit", {2}),
+        ("LibcExit", {2}),
+        ("Exec", {2}),
+        ("ExitAtExit", {1}),  # after the verdict: the verdict's status stands
+        ("ExitFromThread", {1, 2}),  # during the check (2) or after it (1)
+    ],
+)
+def test_no_way_out_of_the_process_passes_the_gate(
+    tmp_path: Path, name: str, statuses: set[int]
+) -> None:
+    """Every way of ending the process with 0 that the trap cannot see.
+
+    The command runs the check in a child process and takes the status the
+    child reports, not the one it exits with.
+    """
+    (tmp_path / "escapes.py").write_text(ESCAPES)
+    done = _subprocess(
+        tmp_path,
+        "--optimiser",
+        f"escapes:{name}",
+        "--group",
+        "O",
+        "--expect",
+        "O=equivariant",
+    )
+    assert done.returncode in statuses, (done.returncode, done.stdout, done.stderr)
+
+
+def test_posix_exit_is_trapped_in_python_too(
+    user_code: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API has no child process: posix._exit is trapped like os._exit."""
+    import posix
+
+    def reached(status: int) -> None:
+        pytest.fail(f"the real _exit({status}) was reached")
+
+    monkeypatch.setattr(os, "_exit", reached)
+    monkeypatch.setattr(posix, "_exit", reached)
+    mod = __import__(user_code("escapes_api", ESCAPES))
+    with pytest.raises(UserCodeError, match=r"os\._exit\(0\)"):
+        check_optimiser(mod.PosixExit, groups=("O",))
+    assert posix._exit is reached

@@ -407,3 +407,17 @@ def test_adagrad_under_a_signed_permutation_holds() -> None:
     assert evidence[0].details["classification"] in ("shrinks", "exact-zero")
     assert max(evidence[0].errors or (1.0,)) < 1e-12
     assert combine(evidence) is Verdict.HOLDS
+
+
+def test_classify_refuses_to_call_a_loud_low_precision_shrinking() -> None:
+    """Large in float64, tiny in mpfr: a dtype-dependent path, not rounding.
+
+    The least-squares slope through all points is steep, so the overall fit
+    alone said 'shrinks' (a gate passed code that used sign(g) for floats).
+    """
+    scaling = classify_scaling([7, 15, 18, 30, 60], [0.18, 0.18, 0.18, 2e-31, 1e-61])
+    assert scaling.kind == "unclear"
+    assert "at 7 digits" in scaling.reason
+    # the honest case still shrinks: every level near its own rounding
+    fine = classify_scaling([7, 15, 18, 30, 60], [1e-7, 1e-15, 1e-18, 1e-30, 1e-60])
+    assert fine.kind == "shrinks"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ __all__ = [
     "finite_array",
     "finite_scalar",
     "recorded_warnings",
+    "safe_text",
     "trapped_os_exit",
     "warnings_note",
 ]
@@ -78,20 +80,37 @@ def trapped_os_exit() -> Iterator[None]:
         raise HardExit(status)
 
     trap._orthoproof_trap = True  # type: ignore[attr-defined]
-    os._exit = trap  # type: ignore[assignment]
+    # os._exit is the platform module's: posix._exit names the same function.
+    modules = [m for m in (os, sys.modules.get("posix")) if m is not None]
+    saved = [(m, m._exit) for m in modules]
+    for module in modules:
+        setattr(module, "_exit", trap)  # noqa: B010 - mypy knows no posix._exit
     try:
         yield
     finally:
-        os._exit = real
+        for module, function in saved:
+            setattr(module, "_exit", function)  # noqa: B010
+
+
+def safe_text(value: Any, render: Callable[[Any], str] = str) -> str:
+    """``render(value)``, or a placeholder when the user's ``__str__`` misbehaves.
+
+    Turning a user's object into text runs the user's code: it may raise,
+    even ``SystemExit``, where nothing else would catch it.
+    """
+    try:
+        return render(value)
+    except BaseException:  # anything at all, SystemExit included
+        return f"<{type(value).__name__} that cannot be shown>"
 
 
 def describe(exc: BaseException) -> str:
     """``ValueError: message``, or ``SystemExit(0)`` showing the exit status."""
     if isinstance(exc, HardExit):
-        return f"os._exit({exc.code!r})"
+        return f"os._exit({safe_text(exc.code, repr)})"
     if isinstance(exc, SystemExit):
-        return f"SystemExit({exc.code!r})"
-    return f"{type(exc).__name__}: {exc}"
+        return f"SystemExit({safe_text(exc.code, repr)})"
+    return f"{type(exc).__name__}: {safe_text(exc)}"
 
 
 def _array(what: str, value: Any, precision: Precision) -> np.ndarray:
@@ -123,7 +142,7 @@ def warnings_note(caught: list[warnings.WarningMessage]) -> str | None:
     for record in caught:
         place = f"{Path(record.filename).name}:{record.lineno}"
         # Whitespace folded: a multi-line warning must not break the one line.
-        text = " ".join(str(record.message).split())
+        text = " ".join(safe_text(record.message).split())
         distinct[(record.category.__name__, place, text)] = None
     if not distinct:
         return None

@@ -11,7 +11,9 @@ are gathered into one note rather than printed as they come.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -239,13 +241,72 @@ def run_check(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+#: The process's own exit, taken before any user code could replace it.
+_REAL_EXIT = os._exit
+
+
+def run_check_in_child(args: argparse.Namespace, console: Console) -> int:
+    """:func:`run_check` in a forked child; the status is the one it reports.
+
+    User code can end a process in ways no Python handler sees (``posix._exit``,
+    libc's ``_exit``, ``exec``, an ``atexit`` hook or a thread calling
+    ``os._exit``), each with status 0. So the check runs in a child, which
+    sends its status down a pipe before it exits; a child that ends without
+    sending one ends the gate with status 2. Without ``fork`` (Windows) the
+    check runs in this process, behind :func:`~orthoproof.gate.calling.trapped_os_exit`.
+    """
+    if not hasattr(os, "fork"):
+        return run_check(args, console)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, report the status, leave at once
+        os.close(read_end)
+        status = EXIT_USAGE
+        try:
+            status = run_check(args, console)
+        except KeyboardInterrupt:
+            status = EXIT_INTERRUPTED
+        finally:
+            with contextlib.suppress(BaseException):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os.write(write_end, bytes([status]))
+            _REAL_EXIT(status)  # no atexit hook or thread of the user's runs after
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            reported = pipe.read()
+    except KeyboardInterrupt:
+        os.waitpid(pid, 0)
+        Console(stderr=True).print(Text("interrupted; no report was written"))
+        return EXIT_INTERRUPTED
+    os.waitpid(pid, 0)
+    if len(reported) != 1:
+        _print_error(
+            Console(stderr=True, width=130),
+            "the checked code ended the process before the check finished "
+            "(os._exit, exec or a signal); a check cannot pass when the code "
+            "under it exits",
+        )
+        return EXIT_USAGE
+    return reported[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry (``python -m orthoproof.gate check ...``)."""
+    """Stand-alone entry (``python -m orthoproof.gate check ...``).
+
+    Called with the command line's own arguments (``argv`` None), it owns the
+    process, and the check runs in a child (:func:`run_check_in_child`).
+    """
     parser = argparse.ArgumentParser(prog="orthoproof")
     add_check_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     console = Console() if sys.stdout.isatty() else Console(width=130)
     try:
+        if argv is None:
+            return run_check_in_child(args, console)
         return run_check(args, console)
     except KeyboardInterrupt:
         Console(stderr=True).print(Text("interrupted; no report was written"))

@@ -97,6 +97,20 @@ def classify_scaling(dps: Sequence[int], deviations: Sequence[float]) -> Scaling
     top = floored[int(np.argmax(dps))]
     half_top = 10.0 ** (-max(dps) / 2)
 
+    # Every precision must be near its own rounding: a deviation that falls
+    # overall yet stays large in one number system (code that takes another
+    # path for float64 than for mpfr) is not symmetry that rounding hides.
+    loud = [
+        (d, v) for d, v in zip(dps, deviations, strict=True) if v >= 10.0 ** (-d / 2)
+    ]
+    if slope <= HOLDS_SLOPE and top < half_top and loud:
+        d, v = loud[0]
+        reason = (
+            f"deviation falls overall (slope {slope:+.3f}) but is {v:.3e} at {d} "
+            f"digits, far above that precision's rounding (10^-{d}): the code "
+            "seems to behave differently in that number system"
+        )
+        return Scaling("unclear", slope, dps, deviations, reason)
     if slope <= HOLDS_SLOPE and top < half_top:
         reason = f"deviation falls {-slope:.2f} digits per digit of precision"
         zeros = [d for d, v in zip(dps, deviations, strict=True) if v == 0]
