@@ -145,8 +145,14 @@ class Backend:
 
     def clip(self, x: Array, bound: Any) -> Array:
         """Clamp every entry to ``[-bound, bound]`` (per-coordinate clipping)."""
-        b = self.number(bound)
+        b = self._bound(bound)
         return _map(lambda v: self._clip(v, b), x)
+
+    def _bound(self, bound: Any) -> Any:
+        """A clipping bound in this backend, refused when negative."""
+        if _as_fraction(bound) < 0:
+            raise InvalidArgument.of("bound", bound, "a non-negative number")
+        return self.number(bound)
 
     def to_float(self, x: Any) -> Any:
         """float64 view of a value or array, for reporting only."""
@@ -195,10 +201,14 @@ def _as_fraction(value: Any) -> Fraction:
         return Fraction(int(value))
     if isinstance(value, int | np.integer):
         return Fraction(int(value))
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float | np.floating | gmpy2.mpfr):
         if not math.isfinite(value):
             raise InvalidArgument.of("value", value, "a finite number")
-        return Fraction(float(value))
+        # as_integer_ratio is exact for long double and mpfr too; float()
+        # would cut them to 53 bits.
+        return Fraction(*value.as_integer_ratio())
+    if isinstance(value, gmpy2.mpz):
+        return Fraction(int(value))
     if isinstance(value, str):
         exponent = _EXPONENT.search(value)
         if exponent and abs(int(exponent.group(1))) > MAX_DECIMAL_EXPONENT:
@@ -266,7 +276,7 @@ class Float64Backend(Backend):
         return np.sign(x)
 
     def clip(self, x: Array, bound: Any) -> Array:
-        b = float(bound)
+        b = float(self._bound(bound))
         return np.clip(x, -b, b)
 
     def to_float(self, x: Any) -> Any:

@@ -401,7 +401,7 @@ class FlintBackend(PrecisionBackend):
         return self._map(lambda v: flint.arb((v > 0) - (v < 0)), x)
 
     def clip(self, x: Any, bound: Any) -> Any:
-        b = self.number(bound)
+        b = self._bound(bound)
         return self._map(lambda v: b if v > b else (-b if v < -b else v), x)
 
     def _map(self, fn: Callable[[Any], Any], x: Any) -> Any:

@@ -10,6 +10,7 @@ whatever it cannot do must be refused loudly.
 from __future__ import annotations
 
 import ctypes
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -20,9 +21,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orthoproof.backends import MpfrBackend
+from orthoproof.backends import Float64Backend, MpfrBackend
 from orthoproof.config import InvalidSetting, VerifyConfig
 from orthoproof.errors import InvalidArgument
+from orthoproof.flintmat import FlintBackend
 from orthoproof.groups import exact_element
 from orthoproof.models import GloveModel, PlainModel
 from orthoproof.nfloat import NfloatArray, NfloatBackend
@@ -484,3 +486,80 @@ def test_arrays_pickle_and_copy_exactly() -> None:
             assert twin.shape == a.shape
             assert twin.entries() == a.entries()
             assert twin.mat.raw() == a.mat.raw()
+
+
+# --- found by the second trial -----------------------------------------------------
+def test_uniform_factor_of_another_precision_is_refused() -> None:
+    """The uniform shortcut ran before the precision check: 128-bit accuracy."""
+    wide = NfloatBackend(192).asarray(np.array([1.0, 2.0, 3.0]))
+    narrow = NfloatBackend(128).full((3,), Fraction(1, 3))
+    with pytest.raises(ValueError, match="do not combine"):
+        wide * narrow
+    with pytest.raises(ValueError, match="do not combine"):
+        narrow * wide
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        Fraction(1, 2**1075) * (1 + Fraction(1, 2**55)),  # just above half the least
+        3 * Fraction(1, 2**1075) - Fraction(1, 2**1140),  # just below 1.5 of it
+        Fraction(1, 2**1030) * 3,  # subnormal, exact
+        Fraction(2**1100),  # beyond float64: inf
+        Fraction(1, 2**1200),  # far below: zero
+    ],
+)
+def test_to_float_rounds_subnormals_and_overflow_once(q: Fraction) -> None:
+    xp = NfloatBackend(192)
+    with xp.context():
+        got = xp.to_float(xp.asarray(np.array([q, -q], dtype=object)))
+    try:
+        want = float(q)
+    except OverflowError:
+        want = math.inf
+    assert got.tolist() == [want, -want]
+
+
+def test_values_beyond_mpfrs_range_are_refused_when_read() -> None:
+    """2^(1000·2^21) is an nfloat but no mpfr: it once read back as inf."""
+    xp = NfloatBackend(128)
+    with xp.context():
+        for start in (2.0**1000, 2.0**-1000):
+            y = xp.asarray(np.array([start])) ** (2**21)
+            with pytest.raises(FloatingPointError, match="exponent range"):
+                y.entries()
+            with pytest.raises(FloatingPointError, match="exponent range"):
+                y.sum()
+            assert xp.to_float(y)[0] in (math.inf, 0.0)  # reporting still works
+
+
+def test_extended_precision_inputs_enter_exactly() -> None:
+    tiny = np.longdouble(2.0) ** -60
+    if np.finfo(np.longdouble).nmant < 60:
+        pytest.skip("long double is float64 here")
+    for xp in (NfloatBackend(128), MpfrBackend(128)):
+        with xp.context():
+            assert xp.number(np.longdouble(1) + tiny) - 1 == gmpy2.mpfr(2) ** -60
+
+
+def test_gmpy2_numbers_are_scalars_everywhere() -> None:
+    nb, mb = NfloatBackend(128), MpfrBackend(128)
+    with nb.context():
+        x = nb.asarray(np.array([1.0, 2.0]))
+        np.testing.assert_array_equal(nb.to_float(x * gmpy2.mpz(5)), [5.0, 10.0])
+    assert mb.number(gmpy2.mpfr("0.5")) == nb.number(gmpy2.mpfr("0.5"))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: NfloatBackend(128),
+        lambda: MpfrBackend(128),
+        lambda: FlintBackend(128),
+        lambda: Float64Backend(),
+    ],
+)
+def test_negative_clip_bounds_are_refused(make: Any) -> None:
+    xp = make()
+    with xp.context(), pytest.raises(InvalidArgument, match="bound"):
+        xp.clip(xp.asarray(np.array([1.0, -3.0])), "-1")

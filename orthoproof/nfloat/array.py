@@ -16,6 +16,7 @@ way to hold it in Python. An array never changes after it is made, so views
 from __future__ import annotations
 
 import ctypes
+import math
 import numbers
 from fractions import Fraction
 from typing import Any
@@ -146,7 +147,27 @@ def _decode_scalar(ctx: Context, raw: bytes) -> Any:
             return gmpy2.mpfr(parts)
         sign, mantissa, exponent = parts
         value = gmpy2.mul_2exp(gmpy2.mpfr(mantissa), exponent)
-        return -value if sign else value
+    # nfloat's exponents reach about ±2^61, mpfr's (as gmpy2 builds it) ±2^30.
+    if not gmpy2.is_finite(value) or value == 0:
+        raise FloatingPointError(
+            f"nfloat: an entry of about 2^{exponent + mantissa.bit_length()} is "
+            "beyond the exponent range of mpfr numbers, and cannot be read back"
+        )
+    return -value if sign else value
+
+
+def _exact_float(ctx: Context, raw: bytes) -> float:
+    """One entry as the float64 nearest to it (subnormal, zero or infinite)."""
+    parts = ctx.decode(raw)
+    if isinstance(parts, float):
+        return parts
+    sign, mantissa, exponent = parts
+    exact = Fraction(mantissa) * Fraction(2) ** exponent
+    try:
+        number = float(exact)  # correctly rounded, subnormals included
+    except OverflowError:
+        number = math.inf
+    return -number if sign else number
 
 
 def from_floats(ctx: Context, values: np.ndarray, shape: _Shape) -> NfloatArray:
@@ -190,7 +211,7 @@ def _new(ctx: Context, shape: _Shape) -> NfloatArray:
     return NfloatArray(_Matrix(ctx, rows, cols), shape)
 
 
-_SCALAR_TYPES = frozenset({gmpy2.mpfr, float, int, Fraction, np.float64})
+_SCALAR_TYPES = frozenset({gmpy2.mpfr, gmpy2.mpz, float, int, Fraction, np.float64})
 
 
 def _is_scalar(value: Any) -> bool:
@@ -291,7 +312,11 @@ class NfloatArray:
         )
         mantissa = kept.astype(float) + up  # 2^53 after a carry is still exact
         scale = np.where(special, 0, exponent - 53).clip(-2000, 2000)
-        value = np.ldexp(mantissa, scale)
+        # Outside float64's normal range the bits kept are fewer (subnormals)
+        # or none (overflow): those entries are rounded once, exactly, below.
+        rare = ~special & ((exponent < -1021) | (exponent > 1024))
+        with np.errstate(over="ignore", under="ignore"):
+            value = np.ldexp(mantissa, np.where(rare, 0, scale))
         value = np.where(words[:, 1] != 0, -value, value)
         for code, fill in (
             (EXP_ZERO, 0.0),
@@ -300,6 +325,8 @@ class NfloatArray:
             (EXP_NAN, np.nan),
         ):
             value = np.where(exponent == code, fill, value)
+        for i in np.flatnonzero(rare):
+            value[i] = _exact_float(self.ctx, words[i].tobytes())
         return value.reshape(self.shape)
 
     def __repr__(self) -> str:
@@ -475,6 +502,7 @@ def _binary(x: NfloatArray, other: Any, op: str, *, swap: bool) -> NfloatArray:
 def _product(x: NfloatArray, other: Any, *, swap: bool) -> NfloatArray:
     """Entrywise product; by a scalar, or by a uniform array, it is a scaling."""
     if type(other) is NfloatArray:
+        _same_context(x, other)  # before the shortcut, which would mix them
         shape = (
             x.shape if x.shape == other.shape else _result_shape(x.shape, other.shape)
         )

@@ -115,7 +115,7 @@ class NfloatBackend(PrecisionBackend):
         return self.number((x > 0) - (x < 0))
 
     def clip(self, x: Any, bound: Any) -> Any:
-        b = self.number(bound)
+        b = self._bound(bound)
         if isinstance(x, NfloatArray):
             return array.clip(x, b)
         return self._clip(x, b)
