@@ -3,28 +3,22 @@
 :class:`NfloatArray` offers the small array language the models and
 optimisers are written in (``+ - * /`` with scalars and broadcast biases,
 ``@``, ``.T``, axis sums, integer powers). Sums, products, quotients and
-matrix products are single calls into FLINT over every entry at once; only
-square roots go entry by entry. Anything else raises :class:`TypeError`
-rather than falling back to float64 behind the caller's back.
-
-Scalars are gmpy2 ``mpfr`` numbers at the array's precision: a loss, a norm
-or a bias correction is one number, and mpfr is the fastest exact-on-entry
-way to hold it in Python. An array never changes after it is made, so views
-(``v[:, None]``) share their parent's storage.
+matrix products are single calls into FLINT over every entry at once.
+Anything else raises :class:`TypeError` rather than falling back to float64
+behind the caller's back. Scalars are :mod:`.scalars`'; square roots and the
+other entrywise functions are in :mod:`.functions`. An array never changes
+after it is made, so views (``v[:, None]``) share their parent's storage.
 """
 
 from __future__ import annotations
 
 import ctypes
-import math
 import numbers
-from fractions import Fraction
 from typing import Any
 
-import gmpy2
 import numpy as np
 
-from orthoproof.backends import _as_fraction, numpy_function_guard
+from orthoproof.backends import numpy_function_guard
 from orthoproof.errors import InvalidArgument
 from orthoproof.nfloat.library import (
     EXP_NAN,
@@ -33,8 +27,16 @@ from orthoproof.nfloat.library import (
     MatrixHeader,
     check,
 )
+from orthoproof.nfloat.scalars import (
+    decode_scalar,
+    element,
+    encode_scalar,
+    exact_float,
+    is_scalar,
+    scalar_of,
+)
 
-__all__ = ["NfloatArray", "check_shape", "from_floats", "from_values", "scalar_of"]
+__all__ = ["NfloatArray", "check_shape", "from_floats", "from_values", "full"]
 
 _Shape = tuple[int, ...]
 
@@ -105,71 +107,6 @@ def _storage(shape: _Shape) -> tuple[int, int]:
     raise InvalidArgument.of("shape", shape, "a 1-D or 2-D shape")
 
 
-# --- numbers in and out --------------------------------------------------------
-def scalar_of(ctx: Context, value: Any) -> Any:
-    """``value`` as an mpfr at the context's precision, rounded once."""
-    if isinstance(value, gmpy2.mpfr):
-        # Wider numbers are rounded once, as every other input is.
-        return value if value.precision <= ctx.prec else gmpy2.mpfr(value, ctx.prec)
-    q = _as_fraction(value)
-    with gmpy2.context(gmpy2.get_context(), precision=ctx.prec):
-        return gmpy2.mpfr(gmpy2.mpq(q.numerator, q.denominator))
-
-
-def _element(ctx: Context, value: Any) -> Any:
-    """A scalar as one nfloat element FLINT can read (cached by value)."""
-    v = scalar_of(ctx, value)
-    found = ctx.scalars.get(v)
-    if found is None:
-        if len(ctx.scalars) > 4096:  # a run's scalars are few; a leak is not
-            ctx.scalars.clear()
-        found = ctx.scalars[v] = ctypes.create_string_buffer(
-            _encode_scalar(ctx, v), ctx.size
-        )
-    return found
-
-
-def _encode_scalar(ctx: Context, value: Any) -> bytes:
-    v = scalar_of(ctx, value)
-    if gmpy2.is_nan(v) or gmpy2.is_infinite(v):
-        # nfloat contexts here carry no infinities or NaNs (see library._FLAGS).
-        raise FloatingPointError(
-            f"nfloat: the scalar {v} cannot enter an array (no infinities or NaNs)"
-        )
-    mantissa, exponent = v.as_mantissa_exp()
-    return ctx.encode(int(mantissa < 0), abs(int(mantissa)), int(exponent))
-
-
-def _decode_scalar(ctx: Context, raw: bytes) -> Any:
-    parts = ctx.decode(raw)
-    with gmpy2.context(gmpy2.get_context(), precision=ctx.prec):
-        if isinstance(parts, float):
-            return gmpy2.mpfr(parts)
-        sign, mantissa, exponent = parts
-        value = gmpy2.mul_2exp(gmpy2.mpfr(mantissa), exponent)
-    # nfloat's exponents reach about ±2^61, mpfr's (as gmpy2 builds it) ±2^30.
-    if not gmpy2.is_finite(value) or value == 0:
-        raise FloatingPointError(
-            f"nfloat: an entry of about 2^{exponent + mantissa.bit_length()} is "
-            "beyond the exponent range of mpfr numbers, and cannot be read back"
-        )
-    return -value if sign else value
-
-
-def _exact_float(ctx: Context, raw: bytes) -> float:
-    """One entry as the float64 nearest to it (subnormal, zero or infinite)."""
-    parts = ctx.decode(raw)
-    if isinstance(parts, float):
-        return parts
-    sign, mantissa, exponent = parts
-    exact = Fraction(mantissa) * Fraction(2) ** exponent
-    try:
-        number = float(exact)  # correctly rounded, subnormals included
-    except OverflowError:
-        number = math.inf
-    return -number if sign else number
-
-
 def from_floats(ctx: Context, values: np.ndarray, shape: _Shape) -> NfloatArray:
     """A float64 array entered exactly, all entries at once with numpy.
 
@@ -199,7 +136,7 @@ def from_values(ctx: Context, values: list[Any], shape: _Shape) -> NfloatArray:
     """Any numbers (ints, Fractions, decimal strings, mpfr), each rounded once."""
     scalars = [scalar_of(ctx, v) for v in values]
     out = _new(ctx, shape)
-    out.mat.write(b"".join(_encode_scalar(ctx, v) for v in scalars))
+    out.mat.write(b"".join(encode_scalar(ctx, v) for v in scalars))
     if scalars and all(v == scalars[0] for v in scalars):
         out.uniform = scalars[0]
     out._entries = scalars
@@ -209,13 +146,6 @@ def from_values(ctx: Context, values: list[Any], shape: _Shape) -> NfloatArray:
 def _new(ctx: Context, shape: _Shape) -> NfloatArray:
     rows, cols = _storage(shape)
     return NfloatArray(_Matrix(ctx, rows, cols), shape)
-
-
-_SCALAR_TYPES = frozenset({gmpy2.mpfr, gmpy2.mpz, float, int, Fraction, np.float64})
-
-
-def _is_scalar(value: Any) -> bool:
-    return type(value) in _SCALAR_TYPES or isinstance(value, numbers.Real)
 
 
 class NfloatArray:
@@ -291,7 +221,7 @@ class NfloatArray:
         if self._entries is None:
             raw, size = self.mat.raw(), self.ctx.size
             self._entries = [
-                _decode_scalar(self.ctx, raw[i : i + size])
+                decode_scalar(self.ctx, raw[i : i + size])
                 for i in range(0, len(raw), size)
             ]
         return self._entries
@@ -326,7 +256,7 @@ class NfloatArray:
         ):
             value = np.where(exponent == code, fill, value)
         for i in np.flatnonzero(rare):
-            value[i] = _exact_float(self.ctx, words[i].tobytes())
+            value[i] = exact_float(self.ctx, words[i].tobytes())
         return value.reshape(self.shape)
 
     def __repr__(self) -> str:
@@ -405,7 +335,7 @@ class NfloatArray:
             check(
                 ctx.lib._gr_vec_sum(total, self.mat.entries, self.size, ctx.ptr), "sum"
             )
-            return _decode_scalar(ctx, total.raw)
+            return decode_scalar(ctx, total.raw)
         if self.ndim != 2 or axis not in (0, 1, -1, -2):
             raise TypeError(f"NfloatArray.sum: axis {axis} of shape {self.shape}")
         rows, cols = self.shape
@@ -469,7 +399,7 @@ def _binary(x: NfloatArray, other: Any, op: str, *, swap: bool) -> NfloatArray:
     """``x op other`` (or ``other op x`` when ``swap``), entry by entry in C."""
     ctx = x.ctx
     if type(other) is not NfloatArray:
-        if not _is_scalar(other):
+        if not is_scalar(other):
             return NotImplemented
         if not swap or op in ("add", "mul"):
             out = NfloatArray(_Matrix(ctx, x.mat.rows, x.mat.cols), x.shape)
@@ -477,7 +407,7 @@ def _binary(x: NfloatArray, other: Any, op: str, *, swap: bool) -> NfloatArray:
                 out.mat.entries,
                 x.mat.entries,
                 x.mat.count,
-                _element(ctx, other),
+                element(ctx, other),
                 ctx.ptr,
             )
             check(status, op)
@@ -518,7 +448,7 @@ def _full(ctx: Context, shape: _Shape, value: Any) -> NfloatArray:
     rows, cols = _storage(shape)
     v = scalar_of(ctx, value)
     out = _new(ctx, shape)
-    out.mat.write(_encode_scalar(ctx, v) * (rows * cols))
+    out.mat.write(encode_scalar(ctx, v) * (rows * cols))
     out.uniform = v
     return out
 
@@ -526,61 +456,3 @@ def _full(ctx: Context, shape: _Shape, value: Any) -> NfloatArray:
 def full(ctx: Context, shape: _Shape, value: Any) -> NfloatArray:
     """Every entry ``value``, rounded once."""
     return _full(ctx, shape, value)
-
-
-def sqrt(x: NfloatArray) -> NfloatArray:
-    """Entrywise square root (FLINT has no vector form: one call an entry)."""
-    ctx, size = x.ctx, x.ctx.size
-    words = x.mat.words()
-    negative = (words[:, 1] != 0) & (words[:, 0] != EXP_ZERO)
-    if np.any(negative):
-        raise FloatingPointError(
-            f"nfloat sqrt: {int(negative.sum())} negative entr"
-            f"{'y' if negative.sum() == 1 else 'ies'} (no real square root)"
-        )
-    out = _new(ctx, x.shape)
-    fn, src, dst = ctx.lib.gr_sqrt, x.mat.entries, out.mat.entries
-    for offset in range(0, x.size * size, size):
-        check(fn(dst + offset, src + offset, ctx.ptr), "sqrt")
-    return out
-
-
-def _from_words(ctx: Context, words: np.ndarray, shape: _Shape) -> NfloatArray:
-    out = _new(ctx, shape)
-    out.mat.write(np.ascontiguousarray(words, dtype="<i8").tobytes())
-    return out
-
-
-def absolute(x: NfloatArray) -> NfloatArray:
-    """``|x|``: the sign words cleared."""
-    words = x.mat.words().copy()
-    words[:, 1] = 0
-    return _from_words(x.ctx, words, x.shape)
-
-
-def sign(x: NfloatArray) -> NfloatArray:
-    """−1, 0 or 1 entry by entry (NaN stays NaN)."""
-    words = x.mat.words()
-    out = np.zeros_like(words)
-    out[:, 0] = 1  # ±1 = ±(2^63 / 2^64) · 2^1
-    out[:, 1] = words[:, 1]
-    out[:, -1] = np.array([1 << 63], dtype="<u8").view("<i8")[0]
-    special = words[:, 0] < EXP_ZERO + 4
-    out[special] = 0
-    out[special, 0] = np.where(words[special, 0] == EXP_ZERO, EXP_ZERO, EXP_NAN)
-    return _from_words(x.ctx, out, x.shape)
-
-
-def clip(x: NfloatArray, bound: Any) -> NfloatArray:
-    """Every entry clamped to ``[-bound, bound]`` (``bound`` ≥ 0)."""
-    ctx = x.ctx
-    b = scalar_of(ctx, bound)
-    over = absolute(x) - b  # positive exactly where |x| > b
-    over_words = over.mat.words()
-    outside = (over_words[:, 0] >= EXP_ZERO + 4) & (over_words[:, 1] == 0)
-    words = x.mat.words().copy()
-    bound_words = np.frombuffer(_encode_scalar(ctx, b), dtype="<i8")
-    signs = words[outside, 1]
-    words[outside] = bound_words
-    words[outside, 1] = signs
-    return _from_words(ctx, words, x.shape)

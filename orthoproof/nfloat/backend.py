@@ -28,7 +28,7 @@ import numpy as np
 
 from orthoproof.backends import PrecisionBackend, check_threads
 from orthoproof.errors import InvalidArgument
-from orthoproof.nfloat import array
+from orthoproof.nfloat import array, functions, scalars
 from orthoproof.nfloat.array import NfloatArray
 from orthoproof.nfloat.library import MAX_LIMBS, context
 
@@ -79,9 +79,9 @@ class NfloatBackend(PrecisionBackend):
             # Hyperparameters arrive as decimal strings on every step.
             cached = self._strings.get(value)
             if cached is None:
-                cached = self._strings[value] = array.scalar_of(self.ctx, value)
+                cached = self._strings[value] = scalars.scalar_of(self.ctx, value)
             return cached
-        return array.scalar_of(self.ctx, value)
+        return scalars.scalar_of(self.ctx, value)
 
     def asarray(self, values: Any) -> Any:  # an NfloatArray, not an ndarray
         if isinstance(values, NfloatArray):
@@ -104,20 +104,20 @@ class NfloatBackend(PrecisionBackend):
         return self.full(shape, 0)
 
     def sqrt(self, x: Any) -> Any:
-        return array.sqrt(x) if isinstance(x, NfloatArray) else gmpy2.sqrt(x)
+        return functions.sqrt(x) if isinstance(x, NfloatArray) else gmpy2.sqrt(x)
 
     def abs(self, x: Any) -> Any:
-        return array.absolute(x) if isinstance(x, NfloatArray) else abs(x)
+        return functions.absolute(x) if isinstance(x, NfloatArray) else abs(x)
 
     def sign(self, x: Any) -> Any:
         if isinstance(x, NfloatArray):
-            return array.sign(x)
+            return functions.sign(x)
         return self.number((x > 0) - (x < 0))
 
     def clip(self, x: Any, bound: Any) -> Any:
         b = self._bound(bound)
         if isinstance(x, NfloatArray):
-            return array.clip(x, b)
+            return functions.clip(x, b)
         return self._clip(x, b)
 
     def to_float(self, x: Any) -> Any:
