@@ -563,3 +563,16 @@ def test_negative_clip_bounds_are_refused(make: Any) -> None:
     xp = make()
     with xp.context(), pytest.raises(InvalidArgument, match="bound"):
         xp.clip(xp.asarray(np.array([1.0, -3.0])), "-1")
+
+
+def test_entries_read_outside_the_context_keep_their_precision() -> None:
+    """A negative entry was negated after the context closed: 53 bits were left."""
+    xp = NfloatBackend(192)
+    with xp.context():
+        x = xp.asarray(np.array([Fraction(-1, 3), Fraction(1, 3)], dtype=object)) * 1
+    negative, positive = x.entries()
+    assert negative.precision == positive.precision == 192
+    # exact comparison: an mpfr negation here would round at 53 bits itself
+    assert Fraction(*negative.as_integer_ratio()) == -Fraction(
+        *positive.as_integer_ratio()
+    )

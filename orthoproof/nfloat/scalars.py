@@ -71,14 +71,16 @@ def decode_scalar(ctx: Context, raw: bytes) -> Any:
         if isinstance(parts, float):
             return gmpy2.mpfr(parts)
         sign, mantissa, exponent = parts
-        value = gmpy2.mul_2exp(gmpy2.mpfr(mantissa), exponent)
+        # The sign goes in here: negating after the context closes would
+        # round to whatever precision the caller's context has.
+        value = gmpy2.mul_2exp(gmpy2.mpfr(-mantissa if sign else mantissa), exponent)
     # nfloat's exponents reach about ±2^61, mpfr's (as gmpy2 builds it) ±2^30.
     if not gmpy2.is_finite(value) or value == 0:
         raise FloatingPointError(
             f"nfloat: an entry of about 2^{exponent + mantissa.bit_length()} is "
             "beyond the exponent range of mpfr numbers, and cannot be read back"
         )
-    return -value if sign else value
+    return value
 
 
 def exact_float(ctx: Context, raw: bytes) -> float:
