@@ -39,7 +39,7 @@ from orthoproof.backends import (
     check_threads,
     numpy_function_guard,
 )
-from orthoproof.errors import InvalidArgument
+from orthoproof.matrix_shapes import broadcast_shape, storage_shape
 
 __all__ = ["FlintArray", "FlintBackend"]
 
@@ -63,15 +63,6 @@ def _array(mat: Any, shape: _Shape, uniform: Any = None) -> FlintArray:
 def _point(x: Any) -> Any:
     """The midpoint of a ball or a matrix of balls (radius exactly zero)."""
     return x.mid()
-
-
-def _storage_shape(shape: _Shape) -> tuple[int, int]:
-    """How an array of ``shape`` sits in a 2-D ``arb_mat``: vectors as columns."""
-    if len(shape) == 2:
-        return shape[0], shape[1]
-    if len(shape) == 1:
-        return shape[0], 1
-    raise InvalidArgument.of("shape", shape, "a 1-D or 2-D shape")
 
 
 class FlintArray:
@@ -178,7 +169,7 @@ class FlintArray:
         return _array(self.mat * other.mat, (self.shape[0], other.shape[1]))
 
     def sum(self, axis: int | None = None) -> Any:
-        rows, cols = _storage_shape(self.shape)
+        rows, cols = storage_shape(self.shape)
         if axis is None:
             total = _ones(1, rows) * self.mat * _ones(cols, 1)
             return _point(total[0, 0])
@@ -242,7 +233,7 @@ def _broadcast(x: FlintArray, shape: _Shape) -> Any:
     """``x`` as an ``arb_mat`` of ``shape`` by numpy's broadcasting rules."""
     if x.shape == shape:
         return x.mat
-    rows, cols = _storage_shape(shape)
+    rows, cols = storage_shape(shape)
     if x.shape == (rows, 1) and len(shape) == 2:
         return x.mat * _ones(1, cols)  # an outer product with ones: exact
     if x.shape in ((1, cols), (cols,)) and len(shape) == 2:
@@ -251,24 +242,15 @@ def _broadcast(x: FlintArray, shape: _Shape) -> Any:
     raise ValueError(f"shapes {x.shape} and {shape} do not broadcast")
 
 
-def _result_shape(a: _Shape, b: _Shape) -> _Shape:
-    if a == b:
-        return a
-    try:
-        return tuple(np.broadcast_shapes(a, b))
-    except ValueError:
-        raise ValueError(f"shapes {a} and {b} do not broadcast") from None
-
-
 def _linear(x: FlintArray, other: Any, sign: int) -> FlintArray:
     """``x + sign·other`` entry by entry, in C."""
     if _is_scalar(other):
-        ones = _ones(*_storage_shape(x.shape))
+        ones = _ones(*storage_shape(x.shape))
         mat = x.mat + ones * other if sign > 0 else x.mat - ones * other
         return _array(mat, x.shape)
     if not isinstance(other, FlintArray):
         return NotImplemented
-    shape = _result_shape(x.shape, other.shape)
+    shape = broadcast_shape(x.shape, other.shape)
     left, right = _broadcast(x, shape), _broadcast(other, shape)
     mat = left + right if sign > 0 else left - right
     return _array(mat, shape)
@@ -280,7 +262,7 @@ def _product(x: FlintArray, other: Any, op: Callable[[Any, Any], Any]) -> FlintA
         return _array(x.mat * other, x.shape)
     if not isinstance(other, FlintArray):
         return NotImplemented
-    shape = _result_shape(x.shape, other.shape)
+    shape = broadcast_shape(x.shape, other.shape)
     # A uniform factor (GloVe's weights saturate, a plain model's are all 1)
     # scales in C; a factor of exactly 1 is no work at all.
     for a, b in ((x, other), (other, x)):
@@ -295,7 +277,7 @@ def _entrywise(fn: Callable[..., Any], *arrays: Any) -> FlintArray:
     shape = first.shape
     for other in arrays[1:]:
         if isinstance(other, FlintArray):
-            shape = _result_shape(shape, other.shape)
+            shape = broadcast_shape(shape, other.shape)
         elif not _is_scalar(other):
             return NotImplemented  # type: ignore[return-value]
     columns = []
@@ -316,7 +298,7 @@ def _entrywise(fn: Callable[..., Any], *arrays: Any) -> FlintArray:
         )
         for i in range(count)
     ]
-    rows, cols = _storage_shape(shape)
+    rows, cols = storage_shape(shape)
     return _array(flint.arb_mat(rows, cols, values), shape)
 
 
@@ -372,7 +354,7 @@ class FlintBackend(PrecisionBackend):
             return values
         source = np.asarray(values, dtype=object)
         shape: _Shape = tuple(int(s) for s in source.shape)
-        rows, cols = _storage_shape(shape)
+        rows, cols = storage_shape(shape)
         flat = [self.number(v) for v in source.reshape(-1)]
         mat = flint.arb_mat(rows, cols, flat) if flat else flint.arb_mat(rows, cols)
         uniform = flat[0] if flat and all(v == flat[0] for v in flat) else None
@@ -382,7 +364,7 @@ class FlintBackend(PrecisionBackend):
 
     def full(self, shape: Sequence[int], value: Any) -> Any:
         shape = tuple(int(s) for s in shape)
-        rows, cols = _storage_shape(shape)
+        rows, cols = storage_shape(shape)
         v = self.number(value)
         with self.context():
             mat = _point(_ones(rows, cols) * v)

@@ -13,7 +13,7 @@ import contextlib
 import os
 import secrets
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +83,16 @@ def check_output_directory(flag: str, text: str) -> Path:
         # Path("") is the current directory: the reports would land among the
         # user's own files under names nobody asked for.
         raise InvalidOption(flag, text, f"{valid}; give . for the current one")
+    return _checked(flag, text, valid, _directory_problem)
+
+
+def _checked(
+    flag: str, text: str, valid: str, problem_of: Callable[[Path], str | None]
+) -> Path:
+    """``text`` as a path, or InvalidOption with what ``problem_of`` found."""
     path = Path(text)
     try:
-        problem = _directory_problem(path)
+        problem = problem_of(path)
     except OSError as error:
         problem = f"cannot be looked up ({os_reason(error)})"
     if problem:
@@ -124,14 +131,7 @@ def check_output_file(flag: str, text: str) -> Path:
     valid = "a file path in an existing directory that can be written"
     if not text:
         raise InvalidOption(flag, text, valid, "an empty path")
-    path = Path(text)
-    try:
-        problem = _file_problem(path)
-    except OSError as error:
-        problem = f"cannot be looked up ({os_reason(error)})"
-    if problem:
-        raise InvalidOption(flag, text, valid, problem)
-    return path
+    return _checked(flag, text, valid, _file_problem)
 
 
 def _file_problem(path: Path) -> str | None:

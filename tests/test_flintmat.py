@@ -8,7 +8,6 @@ deviation that shrinks with precision for SGD, one that persists for Adam.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import flint
@@ -21,49 +20,21 @@ from orthoproof.backends import MpfrBackend
 from orthoproof.errors import InvalidArgument
 from orthoproof.flintmat import FlintArray, FlintBackend
 from orthoproof.groups import exact_element
-from orthoproof.models import GloveModel, PlainModel
-from orthoproof.optimisers import OPTIMISERS, Optimiser
+from orthoproof.models import PlainModel
+from orthoproof.optimisers import OPTIMISERS
 from orthoproof.trajectory.classify import classify_scaling
 from orthoproof.trajectory.evidence import backends_for, trajectory_evidence
 from orthoproof.trajectory.run import run_pair
 from orthoproof.verdicts import Verdict
-
-
-def _glove(seed: int = 0, m: int = 6, n: int = 5, k: int = 3) -> tuple[Any, Any]:
-    rng = np.random.default_rng(seed)
-    counts = rng.integers(0, 20, (m, n)).astype(float)
-    weights = np.minimum(1.0, (counts / 10) ** 0.75)
-    target = np.where(counts > 0, np.log(np.maximum(counts, 1)), 0.0)
-    start = {
-        "A": rng.standard_normal((k, m)),
-        "B": rng.standard_normal((k, n)),
-        "b": rng.standard_normal(m) / 10,
-        "c": rng.standard_normal(n) / 10,
-    }
-    return GloveModel(weights, target), start
-
-
-def _train(xp: Any, model: Any, optimiser: Optimiser, start: Any, steps: int) -> Any:
-    with xp.context():
-        data = model.data(xp)
-        theta = {n: xp.asarray(v) for n, v in start.items()}
-        state = optimiser.init(xp, theta)
-        for _ in range(steps):
-            theta, state = optimiser.step(
-                xp, theta, model.gradient(xp, theta, data), state
-            )
-        return {n: xp.to_float(v) for n, v in theta.items()}, {
-            n: [Fraction(str(x)) for x in np.ravel(xp.to_float(v))]
-            for n, v in theta.items()
-        }
+from tests.backend_cases import glove_problem, train_to_float
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMISERS))
 def test_agrees_with_mpfr_on_glove(name: str) -> None:
     """Ten steps of every core optimiser: the two backends agree to ~2^-prec."""
-    model, start = _glove()
-    flint_end, _ = _train(FlintBackend(200), model, OPTIMISERS[name](), start, 10)
-    mpfr_end, _ = _train(MpfrBackend(200), model, OPTIMISERS[name](), start, 10)
+    model, start = glove_problem()
+    flint_end = train_to_float(FlintBackend(200), model, OPTIMISERS[name](), start, 10)
+    mpfr_end = train_to_float(MpfrBackend(200), model, OPTIMISERS[name](), start, 10)
     for key in start:
         scale = max(1.0, float(np.max(np.abs(mpfr_end[key]))))
         assert np.max(np.abs(flint_end[key] - mpfr_end[key])) <= 1e-12 * scale
@@ -76,15 +47,15 @@ def test_agreement_check_catches_a_backend_rounding_at_float64() -> None:
     float64's precision would drift from mpfr-200 by far more than the bound,
     which shows the comparison can fail.
     """
-    model, start = _glove()
-    low, _ = _train(FlintBackend(24), model, OPTIMISERS["adam"](), start, 10)
-    high, _ = _train(MpfrBackend(200), model, OPTIMISERS["adam"](), start, 10)
+    model, start = glove_problem()
+    low = train_to_float(FlintBackend(24), model, OPTIMISERS["adam"](), start, 10)
+    high = train_to_float(MpfrBackend(200), model, OPTIMISERS["adam"](), start, 10)
     assert max(np.max(np.abs(low[k] - high[k])) for k in start) > 1e-12
 
 
 def test_trajectory_pair_matches_mpfr_deviation_scale() -> None:
     """SGD under a rotation: both backends leave a deviation near 10^-dps."""
-    model, start = _glove()
+    model, start = glove_problem()
     p = exact_element("O", 3, np.random.default_rng(2))
     for dps in (30, 60):
         ours = run_pair(
@@ -101,7 +72,7 @@ def test_trajectory_pair_matches_mpfr_deviation_scale() -> None:
 @pytest.mark.parametrize(("name", "kind"), [("sgd", "shrinks"), ("adam", "persists")])
 def test_precision_scaling_through_the_flint_backend(name: str, kind: str) -> None:
     """The classifier reads the same slopes when trajectories run in flint."""
-    model, start = _glove()
+    model, start = glove_problem()
     p = exact_element("O", 3, np.random.default_rng(5))
     pairs = [
         run_pair(xp, model, OPTIMISERS[name](), start, p, 8)
@@ -114,7 +85,7 @@ def test_precision_scaling_through_the_flint_backend(name: str, kind: str) -> No
 
 def test_trajectory_evidence_with_flint_certifies_adam() -> None:
     """End to end: the flint runs persist and the arb balls certify the break."""
-    model, start = _glove()
+    model, start = glove_problem()
     p = exact_element("O", 3, np.random.default_rng(5))
     evidence = trajectory_evidence(
         model, OPTIMISERS["adam"](), start, p, steps=6, backend="flint"
@@ -263,6 +234,6 @@ def test_plain_model_runs_and_context_restores_precision() -> None:
     before = flint.ctx.prec
     model = PlainModel(np.ones((3, 3)), np.eye(3))
     start = {"A": np.eye(2, 3), "B": np.eye(2, 3)}
-    end, _ = _train(FlintBackend(150), model, OPTIMISERS["momentum"](), start, 3)
+    end = train_to_float(FlintBackend(150), model, OPTIMISERS["momentum"](), start, 3)
     assert end["A"].shape == (2, 3)
     assert flint.ctx.prec == before

@@ -265,18 +265,34 @@ def _subprocess(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-HARD_EXITS = textwrap.dedent(
+#: A sign step: broken under O(k), so a gate that says "equivariant" fails.
+SIGN = textwrap.dedent(
     """
-    import os
+    import numpy as np
 
 
-    class HardExit:
-        def __init__(self, lr=0.1):
+    class Sign:
+        def __init__(self, lr=0.01):
             self.lr = lr
 
         def init(self, params):
             return None
 
+        def step(self, params, grads, state):
+            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
+    """
+)
+
+#: Arguments that expect O-equivariance of the named optimiser.
+EXPECT_O = ("--group", "O", "--expect", "O=equivariant")
+
+
+HARD_EXITS = SIGN + textwrap.dedent(
+    """
+    import os
+
+
+    class HardExit(Sign):
         def step(self, params, grads, state):
             os._exit(0)
 
@@ -286,7 +302,7 @@ HARD_EXITS = textwrap.dedent(
             os._exit(0)
 
 
-    class HardExitOnConversion(HardExit):
+    class HardExitOnConversion(Sign):
         # exits when the gate converts the result, outside the step call
 
         def step(self, params, grads, state):
@@ -710,23 +726,14 @@ def test_notes_with_markup_print_literally(
     assert "[/bad] closing tag, [red]colour and :fire:" in out
 
 
-DTYPE_PATHS = textwrap.dedent(
+DTYPE_PATHS = SIGN + textwrap.dedent(
     """
-    import numpy as np
-
-
-    class FloatsTakeSigns:
+    class FloatsTakeSigns(Sign):
         # plain gradient steps for object arrays (mpfr), sign steps for floats
-        def __init__(self, lr=0.01):
-            self.lr = lr
-
-        def init(self, params):
-            return None
-
         def step(self, params, grads, state):
             if params["A"].dtype == object:
                 return {k: params[k] - self.lr * grads[k] for k in params}, state
-            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
+            return super().step(params, grads, state)
     """
 )
 
@@ -736,36 +743,15 @@ def test_code_broken_only_for_floats_is_not_called_equivariant(
 ) -> None:
     """float32/float64 at 0.18, mpfr at 1e-61: the fit fell, the gate passed it."""
     mod = user_code("dtype_paths", DTYPE_PATHS)
-    code, out, _ = _run(
-        capsys,
-        "--optimiser",
-        f"{mod}:FloatsTakeSigns",
-        "--group",
-        "O",
-        "--expect",
-        "O=equivariant",
-    )
+    code, out, _ = _run(capsys, "--optimiser", f"{mod}:FloatsTakeSigns", *EXPECT_O)
     assert code == 1, out
     assert "far above" in out.replace("\n", " ")
 
 
-UNPRINTABLE = textwrap.dedent(
+UNPRINTABLE = SIGN + textwrap.dedent(
     """
     import sys
     import warnings
-
-    import numpy as np
-
-
-    class Sign:
-        def __init__(self, lr=0.01):
-            self.lr = lr
-
-        def init(self, params):
-            return None
-
-        def step(self, params, grads, state):
-            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
 
 
     class ExitingWarning(UserWarning):
@@ -801,19 +787,11 @@ def test_user_objects_that_exit_when_shown_do_not_pass_the_gate(
 ) -> None:
     """Their __str__ or __repr__ raised SystemExit(0) while the gate wrote text."""
     mod = user_code("unprintable", UNPRINTABLE)
-    code, _, _ = _run(
-        capsys,
-        "--optimiser",
-        f"{mod}:{name}",
-        "--group",
-        "O",
-        "--expect",
-        "O=equivariant",
-    )
+    code, _, _ = _run(capsys, "--optimiser", f"{mod}:{name}", *EXPECT_O)
     assert code == status
 
 
-ESCAPES = textwrap.dedent(
+ESCAPES = SIGN + textwrap.dedent(
     """
     import atexit
     import ctypes
@@ -821,19 +799,6 @@ ESCAPES = textwrap.dedent(
     import posix
     import threading
     import time
-
-    import numpy as np
-
-
-    class Sign:
-        def __init__(self, lr=0.01):
-            self.lr = lr
-
-        def init(self, params):
-            return None
-
-        def step(self, params, grads, state):
-            return {k: params[k] - self.lr * np.sign(grads[k]) for k in params}, state
 
 
     class PosixExit(Sign):
@@ -887,15 +852,7 @@ def test_no_way_out_of_the_process_passes_the_gate(
     child reports, not the one it exits with.
     """
     (tmp_path / "escapes.py").write_text(ESCAPES)
-    done = _subprocess(
-        tmp_path,
-        "--optimiser",
-        f"escapes:{name}",
-        "--group",
-        "O",
-        "--expect",
-        "O=equivariant",
-    )
+    done = _subprocess(tmp_path, "--optimiser", f"escapes:{name}", *EXPECT_O)
     assert done.returncode in statuses, (done.returncode, done.stdout, done.stderr)
 
 

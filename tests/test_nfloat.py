@@ -26,7 +26,7 @@ from orthoproof.config import InvalidSetting, VerifyConfig
 from orthoproof.errors import InvalidArgument
 from orthoproof.flintmat import FlintBackend
 from orthoproof.groups import exact_element
-from orthoproof.models import GloveModel, PlainModel
+from orthoproof.models import PlainModel
 from orthoproof.nfloat import NfloatArray, NfloatBackend
 from orthoproof.nfloat import library as nlib
 from orthoproof.nfloat.array import from_floats, from_values
@@ -35,51 +35,19 @@ from orthoproof.trajectory.classify import classify_scaling
 from orthoproof.trajectory.evidence import backends_for, trajectory_evidence
 from orthoproof.trajectory.run import run_pair
 from orthoproof.verdicts import Verdict
-
-
-def _glove(seed: int = 0, m: int = 6, n: int = 5, k: int = 3) -> tuple[Any, Any]:
-    rng = np.random.default_rng(seed)
-    counts = rng.integers(0, 20, (m, n)).astype(float)
-    weights = np.minimum(1.0, (counts / 10) ** 0.75)
-    target = np.where(counts > 0, np.log(np.maximum(counts, 1)), 0.0)
-    start = {
-        "A": rng.standard_normal((k, m)),
-        "B": rng.standard_normal((k, n)),
-        "b": rng.standard_normal(m) / 10,
-        "c": rng.standard_normal(n) / 10,
-    }
-    return GloveModel(weights, target), start
-
-
-def _train(xp: Any, model: Any, optimiser: Optimiser, start: Any, steps: int) -> Any:
-    with xp.context():
-        data = model.data(xp)
-        theta = {n: xp.asarray(v) for n, v in start.items()}
-        state = optimiser.init(xp, theta)
-        for _ in range(steps):
-            theta, state = optimiser.step(
-                xp, theta, model.gradient(xp, theta, data), state
-            )
-        return {n: xp.to_float(v) for n, v in theta.items()}
+from tests.backend_cases import glove_problem, train, train_to_float
 
 
 def _exact_end(xp: Any, model: Any, optimiser: Optimiser, start: Any) -> Any:
     """Ten steps; every entry of the end point as an exact Fraction."""
-    with xp.context():
-        data = model.data(xp)
-        theta = {n: xp.asarray(v) for n, v in start.items()}
-        state = optimiser.init(xp, theta)
-        for _ in range(10):
-            theta, state = optimiser.step(
-                xp, theta, model.gradient(xp, theta, data), state
-            )
-        return {
-            n: [
-                Fraction(*v.as_integer_ratio())
-                for v in (v.entries() if isinstance(v, NfloatArray) else v.ravel())
-            ]
-            for n, v in theta.items()
-        }
+    theta = train(xp, model, optimiser, start, 10)
+    return {
+        n: [
+            Fraction(*v.as_integer_ratio())
+            for v in (v.entries() if isinstance(v, NfloatArray) else v.ravel())
+        ]
+        for n, v in theta.items()
+    }
 
 
 def _largest_gap(ours: Any, ref: Any) -> float:
@@ -310,7 +278,7 @@ def test_agrees_with_mpfr_on_glove(name: str) -> None:
     Compared exactly, not through float64, so that 2^-150 is a bound a
     disagreement could break.
     """
-    model, start = _glove()
+    model, start = glove_problem()
     ours = _exact_end(NfloatBackend(192), model, OPTIMISERS[name](), start)
     ref = _exact_end(MpfrBackend(192), model, OPTIMISERS[name](), start)
     assert _largest_gap(ours, ref) <= 2.0**-150
@@ -318,7 +286,7 @@ def test_agrees_with_mpfr_on_glove(name: str) -> None:
 
 def test_agreement_check_catches_a_backend_at_one_word() -> None:
     """Broken twin: 64-bit nfloat against 192-bit mpfr breaks the same bound."""
-    model, start = _glove()
+    model, start = glove_problem()
     low = _exact_end(NfloatBackend(64), model, OPTIMISERS["adam"](), start)
     high = _exact_end(MpfrBackend(192), model, OPTIMISERS["adam"](), start)
     assert _largest_gap(low, high) > 2.0**-150
@@ -326,7 +294,7 @@ def test_agreement_check_catches_a_backend_at_one_word() -> None:
 
 @pytest.mark.parametrize(("name", "kind"), [("sgd", "shrinks"), ("adam", "persists")])
 def test_precision_scaling_through_nfloat(name: str, kind: str) -> None:
-    model, start = _glove()
+    model, start = glove_problem()
     p = exact_element("O", 3, np.random.default_rng(5))
     backends = backends_for((30, 60), "nfloat")
     pairs = [run_pair(xp, model, OPTIMISERS[name](), start, p, 8) for xp in backends]
@@ -337,7 +305,7 @@ def test_precision_scaling_through_nfloat(name: str, kind: str) -> None:
 
 
 def test_trajectory_evidence_with_nfloat_certifies_adam() -> None:
-    model, start = _glove()
+    model, start = glove_problem()
     p = exact_element("O", 3, np.random.default_rng(5))
     evidence = trajectory_evidence(
         model, OPTIMISERS["adam"](), start, p, steps=6, backend="nfloat"
@@ -359,8 +327,12 @@ def test_plain_model_on_a_large_pair_matches_float64() -> None:
     rng = np.random.default_rng(1)
     model = PlainModel(np.ones((60, 50)), rng.standard_normal((60, 50)))
     start = {"A": rng.standard_normal((4, 60)), "B": rng.standard_normal((4, 50))}
-    ours = _train(NfloatBackend(128), model, OPTIMISERS["sgd"](lr="0.001"), start, 3)
-    ref = _train(MpfrBackend(128), model, OPTIMISERS["sgd"](lr="0.001"), start, 3)
+    ours = train_to_float(
+        NfloatBackend(128), model, OPTIMISERS["sgd"](lr="0.001"), start, 3
+    )
+    ref = train_to_float(
+        MpfrBackend(128), model, OPTIMISERS["sgd"](lr="0.001"), start, 3
+    )
     for key in start:
         np.testing.assert_allclose(ours[key], ref[key], rtol=0, atol=1e-25)
 

@@ -27,6 +27,7 @@ from orthoproof.trajectory.classify import (
     HOLDS_SLOPE,
     Scaling,
     classify_scaling,
+    loud_level,
 )
 
 __all__ = [
@@ -161,12 +162,13 @@ def classify_levels(dps: Sequence[int], deviations: Sequence[float]) -> Scaling:
     slope = (math.log10(floored[-1]) - math.log10(floored[0])) / (dps[-1] - dps[0])
     top, half_top = floored[-1], 10.0 ** (-dps[-1] / 2)
     note = " (two precisions only)"
-    loud = [(d, v) for d, v in zip(dps, devs, strict=True) if v >= 10.0 ** (-d / 2)]
-    if slope <= HOLDS_SLOPE and top < half_top and loud:
-        d, v = loud[0]
+    falls = slope <= HOLDS_SLOPE and top < half_top
+    loud = loud_level(dps, devs)
+    if falls and loud:
+        d, v = loud
         reason = f"deviation is {v:.3e} at {d} digits, far above its rounding{note}"
         return Scaling("unclear", slope, dps, devs, reason)
-    if slope <= HOLDS_SLOPE and top < half_top:
+    if falls:
         reason = f"deviation falls {-slope:.2f} digits per digit{note}"
         return Scaling("shrinks", slope, dps, devs, reason)
     if abs(slope) <= BROKEN_SLOPE and top >= half_top:

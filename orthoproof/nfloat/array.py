@@ -20,6 +20,7 @@ import numpy as np
 
 from orthoproof.backends import numpy_function_guard
 from orthoproof.errors import InvalidArgument
+from orthoproof.matrix_shapes import broadcast_shape, storage_shape
 from orthoproof.nfloat.library import (
     EXP_NAN,
     EXP_ZERO,
@@ -98,15 +99,6 @@ def check_shape(shape: Any) -> _Shape:
     return tuple(int(d) for d in dims)
 
 
-def _storage(shape: _Shape) -> tuple[int, int]:
-    """How an array of ``shape`` sits in a matrix: vectors as columns."""
-    if len(shape) == 2:
-        return shape[0], shape[1]
-    if len(shape) == 1:
-        return shape[0], 1
-    raise InvalidArgument.of("shape", shape, "a 1-D or 2-D shape")
-
-
 def from_floats(ctx: Context, values: np.ndarray, shape: _Shape) -> NfloatArray:
     """A float64 array entered exactly, all entries at once with numpy.
 
@@ -144,7 +136,7 @@ def from_values(ctx: Context, values: list[Any], shape: _Shape) -> NfloatArray:
 
 
 def _new(ctx: Context, shape: _Shape) -> NfloatArray:
-    rows, cols = _storage(shape)
+    rows, cols = storage_shape(shape)
     return NfloatArray(_Matrix(ctx, rows, cols), shape)
 
 
@@ -352,7 +344,7 @@ def _broadcast(x: NfloatArray, shape: _Shape) -> NfloatArray:
     """``x`` with numpy's broadcasting to ``shape``, by copying entry words."""
     if x.shape == shape:
         return x
-    rows, cols = _storage(shape)
+    rows, cols = storage_shape(shape)
     raw, size = x.mat.raw(), x.ctx.size
     if x.size == 1:
         data = raw * (rows * cols)
@@ -366,15 +358,6 @@ def _broadcast(x: NfloatArray, shape: _Shape) -> NfloatArray:
     out.mat.write(data)
     out.uniform = x.uniform
     return out
-
-
-def _result_shape(a: _Shape, b: _Shape) -> _Shape:
-    if a == b:
-        return a
-    try:
-        return tuple(np.broadcast_shapes(a, b))
-    except ValueError:
-        raise ValueError(f"shapes {a} and {b} do not broadcast") from None
 
 
 def _rebuild(limbs: int, shape: _Shape, raw: bytes, uniform: Any) -> NfloatArray:
@@ -417,11 +400,11 @@ def _binary(x: NfloatArray, other: Any, op: str, *, swap: bool) -> NfloatArray:
     if x.shape == other.shape:
         left, right, shape = x, other, x.shape
     else:
-        shape = _result_shape(x.shape, other.shape)
+        shape = broadcast_shape(x.shape, other.shape)
         left, right = _broadcast(x, shape), _broadcast(other, shape)
     if swap:
         left, right = right, left
-    out = NfloatArray(_Matrix(ctx, *_storage(shape)), shape)
+    out = NfloatArray(_Matrix(ctx, *storage_shape(shape)), shape)
     status = ctx.vector[op](
         out.mat.entries, left.mat.entries, right.mat.entries, out.mat.count, ctx.ptr
     )
@@ -434,7 +417,7 @@ def _product(x: NfloatArray, other: Any, *, swap: bool) -> NfloatArray:
     if type(other) is NfloatArray:
         _same_context(x, other)  # before the shortcut, which would mix them
         shape = (
-            x.shape if x.shape == other.shape else _result_shape(x.shape, other.shape)
+            x.shape if x.shape == other.shape else broadcast_shape(x.shape, other.shape)
         )
         # A uniform factor (GloVe's weights saturate, a plain model's are all 1)
         # scales; a factor of exactly 1 is no work at all.
@@ -445,7 +428,7 @@ def _product(x: NfloatArray, other: Any, *, swap: bool) -> NfloatArray:
 
 
 def _full(ctx: Context, shape: _Shape, value: Any) -> NfloatArray:
-    rows, cols = _storage(shape)
+    rows, cols = storage_shape(shape)
     v = scalar_of(ctx, value)
     out = _new(ctx, shape)
     out.mat.write(encode_scalar(ctx, v) * (rows * cols))

@@ -94,9 +94,7 @@ _SIGNATURES: dict[str, list[Any]] = {
     "_gr_vec_div_scalar": [_P, _P, _L, _P, _P],
     "_gr_vec_sum": [_P, _P, _L, _P],
     "gr_sqrt": [_P, _P, _P],
-    "nfloat_div": [_P, _P, _P, _P],
     "nfloat_set_d": [_P, ctypes.c_double, _P],
-    "nfloat_get_arf": [_P, _P, _P],
 }
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from orthoproof.errors import InvalidArgument
 
-__all__ = ["Scaling", "classify_scaling"]
+__all__ = ["Scaling", "classify_scaling", "loud_level"]
 
 #: A holding symmetry must shed at least this many decimal digits of deviation
 #: per digit of precision (ideal: 1). Rounding noise grows with the number of
@@ -47,6 +47,21 @@ class Scaling:
 
 #: Largest precision whose rounding unit 10^-digits is a normal float64.
 MAX_DIGITS = 307
+
+
+def loud_level(
+    dps: Sequence[int], deviations: Sequence[float]
+) -> tuple[int, float] | None:
+    """The first precision whose deviation is at or above √(its rounding unit).
+
+    Every precision must be near its own rounding: a deviation that falls
+    overall yet stays large in one number system (code that takes another
+    path for float64 than for mpfr) is not symmetry that rounding hides.
+    """
+    for d, v in zip(dps, deviations, strict=True):
+        if v >= 10.0 ** (-d / 2):
+            return d, v
+    return None
 
 
 def _fit_slope(dps: Sequence[int], deviations: Sequence[float]) -> float:
@@ -97,21 +112,17 @@ def classify_scaling(dps: Sequence[int], deviations: Sequence[float]) -> Scaling
     top = floored[int(np.argmax(dps))]
     half_top = 10.0 ** (-max(dps) / 2)
 
-    # Every precision must be near its own rounding: a deviation that falls
-    # overall yet stays large in one number system (code that takes another
-    # path for float64 than for mpfr) is not symmetry that rounding hides.
-    loud = [
-        (d, v) for d, v in zip(dps, deviations, strict=True) if v >= 10.0 ** (-d / 2)
-    ]
-    if slope <= HOLDS_SLOPE and top < half_top and loud:
-        d, v = loud[0]
+    falls = slope <= HOLDS_SLOPE and top < half_top
+    loud = loud_level(dps, deviations)
+    if falls and loud:
+        d, v = loud
         reason = (
             f"deviation falls overall (slope {slope:+.3f}) but is {v:.3e} at {d} "
             f"digits, far above that precision's rounding (10^-{d}): the code "
             "seems to behave differently in that number system"
         )
         return Scaling("unclear", slope, dps, deviations, reason)
-    if slope <= HOLDS_SLOPE and top < half_top:
+    if falls:
         reason = f"deviation falls {-slope:.2f} digits per digit of precision"
         zeros = [d for d, v in zip(dps, deviations, strict=True) if v == 0]
         if zeros:
